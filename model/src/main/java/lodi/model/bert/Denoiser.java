@@ -1,0 +1,170 @@
+package lodi.model.bert;
+
+import java.util.List;
+import lodi.autograd.Autograd;
+import lodi.autograd.ElementwiseOps;
+import lodi.autograd.GeluApproximation;
+import lodi.autograd.LayerNorm;
+import lodi.autograd.Linear;
+import lodi.autograd.MatrixOps;
+import lodi.autograd.Module;
+import lodi.autograd.ModuleList;
+import lodi.autograd.Parameter;
+import lodi.autograd.RandomOps;
+import lodi.autograd.ShapeOps;
+import lodi.autograd.Variable;
+import lodi.model.TokenBatch;
+import lodi.model.diffusion.MaskPredictor;
+import lodi.tensor.Tensor;
+
+/**
+ * The BERT-style bidirectional denoiser of a masked-diffusion language model: embeddings, N transformer
+ * layers, a timestep embedding added to the hidden states, and an output head that runs only on the rows
+ * being scored.
+ *
+ * <p>Parameter names follow HuggingFace's BertForMaskedLM ({@code bert.embeddings.word_embeddings.weight},
+ * {@code bert.encoder.layer.0.attention.self.query.weight}, {@code cls.predictions.transform.dense.weight},
+ * {@code cls.predictions.bias}, ...), so a HuggingFace BERT checkpoint loads as the backbone; the diffusion
+ * parts ({@code time_embedding.*}) are lodi's own.
+ *
+ * <p>B = batch, S = sequence, R = B·S rows, D = hidden size, N = scored rows, V = vocabulary.
+ */
+public final class Denoiser extends Module implements MaskPredictor {
+    private final DenoiserConfig config;
+    private final BertEmbeddings embeddings;
+    private final ModuleList<BertLayer> layers;
+    private final LayerNorm finalNorm;
+    private final TimestepEmbedding timeEmbedding;
+    private final Linear transformDense;
+    private final LayerNorm transformNorm;
+    private final Linear untiedDecoder;
+    private final Parameter outputBias;
+    private long dropoutSeed;
+
+    public Denoiser(DenoiserConfig config, long seed) {
+        this.config = config;
+        int d = config.hiddenSize();
+        Module bert = registerModule("bert", new BertLayer.Holder());
+        embeddings = bert.registerModule("embeddings", new BertEmbeddings(config, seed, "bert.embeddings"));
+        Module encoder = bert.registerModule("encoder", new BertLayer.Holder());
+        layers = encoder.registerModule("layer", new ModuleList<>());
+        for (int i = 0; i < config.numLayers(); i++) {
+            layers.add(new BertLayer(config, seed, "bert.encoder.layer." + i));
+        }
+        finalNorm = config.preLayerNorm()
+                ? encoder.registerModule("final_LayerNorm", new LayerNorm(d, (float) config.layerNormEps()))
+                : null;
+        timeEmbedding = config.timeConditioning().equals("none") ? null
+                : registerModule("time_embedding", new TimestepEmbedding(d, seed, "time_embedding"));
+        Module predictions = registerModule("cls", new BertLayer.Holder())
+                .registerModule("predictions", new BertLayer.Holder());
+        Module transform = predictions.registerModule("transform", new BertLayer.Holder());
+        transformDense = transform.registerModule("dense", BertInit.linear(d, d, seed, "cls.predictions.transform.dense"));
+        transformNorm = transform.registerModule("LayerNorm", new LayerNorm(d, (float) config.layerNormEps()));
+        untiedDecoder = config.tieWordEmbeddings() ? null
+                : predictions.registerModule("decoder", withoutBias(d, config.vocabSize(), seed));
+        outputBias = predictions.registerParameter("bias", Tensor.zeros(config.vocabSize()));
+    }
+
+    public DenoiserConfig config() {
+        return config;
+    }
+
+    /** The transformer layers, for methods that insert adapters or low-rank updates. */
+    public List<BertLayer> layers() {
+        return layers.items();
+    }
+
+    /** The seed of this step's dropout masks; the training loop sets a new one every step. */
+    public void setDropoutSeed(long seed) {
+        dropoutSeed = seed;
+    }
+
+    /**
+     * The final hidden states [R, D]: the encoder's output with the timestep embedding added (where the
+     * config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.
+     */
+    public Variable hidden(TokenBatch batch, float[] times) {
+        boolean[] keep = new boolean[batch.ids().length];
+        for (int b = 0; b < batch.batch(); b++) {
+            for (int s = 0; s < batch.lengths()[b]; s++) {
+                keep[b * batch.seqLen() + s] = true;
+            }
+        }
+        Variable perRowTime = timeEmbedding == null ? null : broadcastRows(timeEmbedding.forward(steps(times)), batch);
+        Variable x = embeddings.forward(batch);
+        if (perRowTime != null && config.timeConditioning().equals("input")) {
+            x = ElementwiseOps.add(x, perRowTime);
+        }
+        x = RandomOps.dropout(embeddings.norm.forward(x), (float) config.hiddenDropout(), dropoutSeed,
+                BertInit.stream("bert.embeddings"), isTraining());
+        for (BertLayer layer : layers.items()) {
+            x = layer.forward(x, batch.batch(), keep, dropoutSeed);
+        }
+        if (finalNorm != null) {
+            x = finalNorm.forward(x);
+        }
+        if (perRowTime != null && config.timeConditioning().equals("output")) {
+            x = ElementwiseOps.add(x, perRowTime);
+        }
+        return x;
+    }
+
+    /** The output head on the scored rows only: hidden [R, D], flat positions [N] → logits [N, V]. */
+    public Variable logits(Variable hidden, int[] positions) {
+        return head(ShapeOps.gatherRows(hidden, positions));
+    }
+
+    /** The output head on already selected hidden rows [N, D] → logits [N, V]. */
+    public Variable head(Variable selected) {
+        GeluApproximation gelu = config.hiddenAct().equals("gelu") ? GeluApproximation.ERF : GeluApproximation.TANH;
+        Variable h = transformNorm.forward(ElementwiseOps.gelu(transformDense.forward(selected), gelu));
+        Parameter decoder = untiedDecoder == null ? embeddings.wordEmbeddings.weight() : untiedDecoder.weight();
+        return MatrixOps.linear(h, decoder, outputBias);
+    }
+
+    @Override
+    public Tensor logits(TokenBatch batch, float[] times, int[] positions) {
+        boolean wasTraining = isTraining();
+        eval();
+        try (var scope = Autograd.noGrad()) {
+            return logits(hidden(batch, times), positions).value();
+        } finally {
+            train(wasTraining);
+        }
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public boolean timeConditioned() {
+        return timeEmbedding != null;
+    }
+
+    private float[] steps(float[] times) {
+        float[] steps = new float[times.length];
+        for (int b = 0; b < times.length; b++) {
+            steps[b] = times[b] * config.numTimesteps();
+        }
+        return steps;
+    }
+
+    /** perRow [B, D] → [B·S, D], row b repeated for each of its S positions. */
+    private static Variable broadcastRows(Variable perRow, TokenBatch batch) {
+        int[] rowOf = new int[batch.ids().length];
+        for (int i = 0; i < rowOf.length; i++) {
+            rowOf[i] = i / batch.seqLen();
+        }
+        return ShapeOps.gatherRows(perRow, rowOf);
+    }
+
+    private static Linear withoutBias(int d, int vocab, long seed) {
+        Linear decoder = new Linear(d, vocab, false, seed, BertInit.stream("cls.predictions.decoder"));
+        decoder.weight().value().copyFrom(lodi.autograd.Init.normal(seed,
+                BertInit.stream("cls.predictions.decoder.weight"), BertInit.STD, vocab, d));
+        return decoder;
+    }
+}

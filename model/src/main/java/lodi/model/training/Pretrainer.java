@@ -1,0 +1,108 @@
+package lodi.model.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lodi.autograd.LossOps;
+import lodi.autograd.Variable;
+import lodi.autograd.optim.AdamW;
+import lodi.autograd.optim.LrSchedule;
+import lodi.model.SpecialTokens;
+import lodi.model.TokenBatch;
+import lodi.model.bert.Checkpoints;
+import lodi.model.bert.Denoiser;
+import lodi.model.diffusion.Corruption;
+import lodi.model.diffusion.NoiseSchedule;
+import lodi.tensor.CounterRng;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Unconditional masked-diffusion pretraining on plain text: every step draws a batch of texts, corrupts
+ * their tokens by the noise schedule and trains the denoiser to recover them. Batches are a pure function
+ * of (seed, step), so a run resumed from its last checkpoint ends bit-identical to an uninterrupted one.
+ */
+public final class Pretrainer {
+    /** How long and how fast to train. {@code checkpointEvery} ≤ 0 saves only at the end. */
+    public record Settings(int steps, int batchSize, int maxLength, double learningRate, int warmupSteps,
+                           double weightDecay, double clipNorm, int checkpointEvery, long seed) {
+        public Settings {
+            if (steps < 0 || batchSize < 1 || maxLength < 3) {
+                throw new IllegalArgumentException("pretraining needs steps ≥ 0, batch ≥ 1 and max length ≥ 3, got "
+                        + steps + ", " + batchSize + ", " + maxLength);
+            }
+        }
+    }
+
+    /** Called after every step. */
+    public interface Listener {
+        void afterStep(long step, long totalSteps, double loss);
+    }
+
+    /** The losses of the steps this call ran (a resumed run reports only its own). */
+    public record Result(long firstStep, List<Double> losses) {
+    }
+
+    private Pretrainer() {
+    }
+
+    /**
+     * Trains {@code model} on {@code texts} (token ids without specials). With a {@code runDir}, resumes from
+     * {@code runDir/checkpoint} when present, checkpoints there every {@code checkpointEvery} steps, and
+     * writes the final model to {@code runDir/model}.
+     */
+    public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
+                             Settings settings, Path runDir, Listener listener) throws IOException {
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("pretraining needs at least one text");
+        }
+        model.train(true);
+        AdamW optimizer = AdamW.builder(model.namedParameters(), settings.learningRate())
+                .weightDecay(settings.weightDecay()).build();
+        LrSchedule lr = LrSchedule.linear(settings.learningRate(), settings.warmupSteps(), settings.steps());
+        TrainingStep trainingStep = new TrainingStep(model, optimizer, lr, settings.clipNorm());
+        Corruption corruption = Corruption.unconditional(schedule, special);
+
+        long start = 0;
+        Path checkpoint = runDir == null ? null : runDir.resolve("checkpoint");
+        if (checkpoint != null) {
+            TrainingState saved = TrainingState.load(checkpoint);
+            if (saved != null) {
+                model.loadStateDict(saved.weights(), true);
+                optimizer.loadState(saved.optimizer());
+                start = saved.step();
+            }
+        }
+        List<Double> losses = new ArrayList<>();
+        for (long step = start; step < settings.steps(); step++) {
+            List<int[]> chosen = new ArrayList<>(settings.batchSize());
+            long[] ids = new long[settings.batchSize()];
+            for (int i = 0; i < settings.batchSize(); i++) {
+                ids[i] = Long.remainderUnsigned(CounterRng.bits(settings.seed(), step, i), texts.size());
+                chosen.add(texts.get((int) ids[i]));
+            }
+            TokenBatch clean = TokenBatch.plain(chosen, special, settings.maxLength());
+            Corruption.Corrupted corrupted = corruption.training(clean, ids, settings.seed(), step);
+            model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
+            double loss = trainingStep.run(step, () -> {
+                Variable logits = model.logits(model.hidden(corrupted.batch(), corrupted.times()), corrupted.positions());
+                return LossOps.crossEntropy(logits, corrupted.targets(), corrupted.weights());
+            }).loss();
+            losses.add(loss);
+            if (listener != null) {
+                listener.afterStep(step, settings.steps(), loss);
+            }
+            boolean last = step + 1 == settings.steps();
+            if (checkpoint != null && (last || (settings.checkpointEvery() > 0 && (step + 1) % settings.checkpointEvery() == 0))) {
+                ObjectNode extra = JsonMapper.builder().build().createObjectNode();
+                new TrainingState(step + 1, model.stateDict(), optimizer.state(), extra).save(checkpoint);
+            }
+        }
+        if (runDir != null) {
+            Checkpoints.save(model, runDir.resolve("model"));
+        }
+        model.eval();
+        return new Result(start, losses);
+    }
+}

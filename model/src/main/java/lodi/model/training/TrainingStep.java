@@ -1,0 +1,69 @@
+package lodi.model.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import lodi.autograd.Module;
+import lodi.autograd.Parameter;
+import lodi.autograd.Variable;
+import lodi.autograd.optim.GradClip;
+import lodi.autograd.optim.LrSchedule;
+import lodi.autograd.optim.Optimizer;
+
+/**
+ * One optimisation step, the same for pretraining, fine-tuning and the step benchmark: set the learning rate
+ * from the schedule, compute the loss, stop on a NaN or infinite loss or gradient (naming the step),
+ * back-propagate, clip the global gradient norm, update, drop the gradients.
+ */
+public final class TrainingStep {
+    private final List<Parameter> trainable;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final double clipNorm;
+
+    /** {@code clipNorm} ≤ 0 turns clipping off. */
+    public TrainingStep(Module model, Optimizer optimizer, LrSchedule schedule, double clipNorm) {
+        this.trainable = new ArrayList<>();
+        model.namedParameters().values().stream().filter(Parameter::requiresGrad).forEach(trainable::add);
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.clipNorm = clipNorm;
+    }
+
+    /** Runs step {@code step} (0-based) and returns its loss and pre-clip gradient norm. */
+    public Result run(long step, Supplier<Variable> loss) {
+        schedule.apply(optimizer, step);
+        Variable value = loss.get();
+        double lossValue = value.value().get(0);
+        if (!Double.isFinite(lossValue)) {
+            lodi.autograd.Autograd.clearTape();
+            throw new DivergedException("the loss is " + lossValue + " at step " + step
+                    + "; lower the learning rate or check the data (the run stopped here)");
+        }
+        value.backward();
+        double norm = clipNorm > 0 ? GradClip.clipGlobalNorm(trainable, clipNorm) : GradClip.globalNorm(trainable);
+        if (!Double.isFinite(norm)) {
+            optimizer.zeroGrad();
+            throw new DivergedException("the gradient norm is " + norm + " at step " + step
+                    + "; lower the learning rate or check the data (the run stopped here)");
+        }
+        optimizer.step();
+        optimizer.zeroGrad();
+        return new Result(lossValue, norm, optimizer.learningRate());
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** One step's numbers: the loss, the gradient norm before clipping, the learning rate used. */
+    public record Result(double loss, double gradNorm, double learningRate) {
+    }
+
+    /** Training produced a NaN or infinite value; the message names the step. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String message) {
+            super(message);
+        }
+    }
+}
