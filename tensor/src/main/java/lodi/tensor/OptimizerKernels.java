@@ -33,6 +33,20 @@ public final class OptimizerKernels {
     private OptimizerKernels() {
     }
 
+    /** A kernel over elements [from, from + len) of its arrays. */
+    @FunctionalInterface
+    private interface RangeBody {
+        void run(int from, int len);
+    }
+
+    /** Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n), one task per range. */
+    private static void forEachChunk(int n, RangeBody body) {
+        Parallel.forEach(Math.ceilDiv(n, CHUNK), c -> {
+            int from = c * CHUNK;
+            body.run(from, Math.min(CHUNK, n - from));
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // AdamW (PyTorch's single-tensor path, decoupled weight decay)
 
@@ -50,10 +64,7 @@ public final class OptimizerKernels {
     public static void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
             int n, AdamWScalars k) {
         boolean simd = Simd.enabled();
-        int chunks = Math.ceilDiv(n, CHUNK);
-        Parallel.forEach(chunks, c -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
+        forEachChunk(n, (from, len) -> {
             if (simd) {
                 adamWVector(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, len, k);
             } else {
@@ -149,10 +160,7 @@ public final class OptimizerKernels {
     public static void sgd(float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff, int n, float lr,
             float momentum, float dampening, float weightDecay, boolean firstStep) {
         boolean simd = Simd.enabled();
-        int chunks = Math.ceilDiv(n, CHUNK);
-        Parallel.forEach(chunks, c -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
+        forEachChunk(n, (from, len) -> {
             if (simd) {
                 sgdVector(p, pOff + from, g, gOff + from, buf, bufOff + from, len, lr, momentum, dampening,
                         weightDecay, firstStep);
@@ -263,10 +271,7 @@ public final class OptimizerKernels {
     /** {@code x[i] *= scale} over {@code n} elements: gradient clipping's rescale. */
     public static void scale(float[] x, int off, int n, float scale) {
         boolean simd = Simd.enabled();
-        int chunks = Math.ceilDiv(n, CHUNK);
-        Parallel.forEach(chunks, c -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
+        forEachChunk(n, (from, len) -> {
             if (simd) {
                 scaleVector(x, off + from, len, scale);
             } else {
