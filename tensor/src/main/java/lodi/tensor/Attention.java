@@ -31,8 +31,13 @@ public final class Attention {
     /** Micro-kernel tile: MR rows by NR = two vectors of columns. */
     private static final int MR = 4;
     private static final int NR = 2 * LANES;
-    /** Query and key block edge; a multiple of NR, so every tile splits into whole micro-kernel tiles. */
-    private static final int BLOCK = Math.max(64, NR);
+    /**
+     * Score tiles are ROW_BLOCK × COL_BLOCK: queries × keys in the forward, keys × queries in the backward.
+     * Both are multiples of NR, so every tile splits into whole micro-kernel tiles; the wide column block
+     * covers S = 128 in one tile, so the per-row softmax bookkeeping runs once per row.
+     */
+    private static final int ROW_BLOCK = Math.max(64, NR);
+    private static final int COL_BLOCK = 2 * ROW_BLOCK;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -96,14 +101,14 @@ public final class Attention {
             int b = bh / heads;
             int head = (bh % heads) * headDim;
             float[] acc = new float[headDim];
-            float[] scores = new float[BLOCK];
+            float[] scores = new float[COL_BLOCK];
             for (int i = 0; i < seq; i++) {
                 int qi = qOff + (b * seq + i) * d + head;
                 float max = Float.NEGATIVE_INFINITY;
                 float sum = 0f;
                 Arrays.fill(acc, 0f);
-                for (int j0 = 0; j0 < seq; j0 += BLOCK) {
-                    int j1 = Math.min(seq, j0 + BLOCK);
+                for (int j0 = 0; j0 < seq; j0 += COL_BLOCK) {
+                    int j1 = Math.min(seq, j0 + COL_BLOCK);
                     float blockMax = Float.NEGATIVE_INFINITY;
                     for (int j = j0; j < j1; j++) {
                         if (keep == null || keep[b * seq + j]) {
@@ -242,28 +247,29 @@ public final class Attention {
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             float[] tile = w.tileA;
             float[] o = w.acc1;
-            for (int i0 = 0; i0 < sp; i0 += BLOCK) {
-                int rows = Math.min(BLOCK, sp - i0);
+            for (int i0 = 0; i0 < sp; i0 += ROW_BLOCK) {
+                int rows = Math.min(ROW_BLOCK, sp - i0);
                 Arrays.fill(w.rowMax, i0, i0 + rows, Float.NEGATIVE_INFINITY);
                 Arrays.fill(w.rowSum, i0, i0 + rows, 0f);
                 Arrays.fill(o, i0 * dp, (i0 + rows) * dp, 0f);
-                for (int j0 = 0; j0 < kp; j0 += BLOCK) {
-                    int cols = Math.min(BLOCK, kp - j0);
-                    if (!anyKept(w.bias, j0, cols)) {
+                for (int j0 = 0; j0 < kp; j0 += COL_BLOCK) {
+                    int cols = Math.min(COL_BLOCK, kp - j0);
+                    int kept = keptCount(w.bias, j0, cols);
+                    if (kept == 0) {
                         continue;
                     }
                     // tile = (scale·Q)[i0.., :] · Kᵀ[:, j0..]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
                             microKernel(headDim, w.qRows, (i0 + r) * dp, dp, 1, w.kCols, j0 + c, kp,
-                                    tile, r * BLOCK + c, BLOCK, false);
+                                    tile, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
-                    onlineSoftmaxTile(tile, rows, cols, w.bias, j0, w.rowMax, w.rowSum, o, i0, dp);
+                    onlineSoftmaxTile(tile, rows, cols, kept == cols ? null : w.bias, j0, w.rowMax, w.rowSum, o, i0, dp);
                     // O[i0.., :] += P · V[j0.., :]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, tile, r * BLOCK, BLOCK, 1, w.vRows, j0 * dp + c, dp,
+                            microKernel(cols, tile, r * COL_BLOCK, COL_BLOCK, 1, w.vRows, j0 * dp + c, dp,
                                     o, (i0 + r) * dp + c, dp, true);
                         }
                     }
@@ -281,20 +287,26 @@ public final class Attention {
     }
 
     /**
-     * One key block of the online softmax for a block of query rows: adds the key bias (0 or −∞) to the
-     * scores, raises the running max, rescales the running sum and output rows by exp(oldMax − newMax), and
+     * One key block of the online softmax for a block of query rows: adds the key bias (0 or −∞; null when
+     * every key of the block is kept) to the scores, raises the running max, rescales the running sum and output rows by exp(oldMax − newMax), and
      * leaves P = exp(score − newMax) in the tile. The caller guarantees the block holds at least one kept key,
      * so newMax is finite.
      */
     private static void onlineSoftmaxTile(float[] tile, int rows, int cols, float[] bias, int j0,
                                           float[] rowMax, float[] rowSum, float[] o, int i0, int dp) {
         for (int r = 0; r < rows; r++) {
-            int t = r * BLOCK;
+            int t = r * COL_BLOCK;
             FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector s = FloatVector.fromArray(F, tile, t + c).add(FloatVector.fromArray(F, bias, j0 + c));
-                s.intoArray(tile, t + c);
-                max = max.max(s);
+            if (bias == null) {
+                for (int c = 0; c < cols; c += LANES) {
+                    max = max.max(FloatVector.fromArray(F, tile, t + c));
+                }
+            } else {
+                for (int c = 0; c < cols; c += LANES) {
+                    FloatVector s = FloatVector.fromArray(F, tile, t + c).add(FloatVector.fromArray(F, bias, j0 + c));
+                    s.intoArray(tile, t + c);
+                    max = max.max(s);
+                }
             }
             float oldMax = rowMax[i0 + r];
             float newMax = Math.max(oldMax, max.reduceLanes(VectorOperators.MAX));
@@ -305,9 +317,14 @@ public final class Attention {
                 p.intoArray(tile, t + c);
                 sum = sum.add(p);
             }
-            float correction = (float) Math.exp(oldMax - newMax);
-            rowSum[i0 + r] = rowSum[i0 + r] * correction + sum.reduceLanes(VectorOperators.ADD);
+            float rowTotal = sum.reduceLanes(VectorOperators.ADD);
             rowMax[i0 + r] = newMax;
+            if (oldMax == Float.NEGATIVE_INFINITY) {
+                rowSum[i0 + r] = rowTotal; // first key block of this row: nothing accumulated to rescale
+                continue;
+            }
+            float correction = (float) Math.exp(oldMax - newMax);
+            rowSum[i0 + r] = rowSum[i0 + r] * correction + rowTotal;
             if (correction != 1f) {
                 FloatVector factor = FloatVector.broadcast(F, correction);
                 int row = (i0 + r) * dp;
@@ -368,18 +385,18 @@ public final class Attention {
             float[] dvh = w.acc3;
             float[] pt = w.tileA;
             float[] dst = w.tileB;
-            for (int j0 = 0; j0 < kp; j0 += BLOCK) {
-                int rows = Math.min(BLOCK, kp - j0);
-                if (!anyKept(w.bias, j0, rows)) {
+            for (int j0 = 0; j0 < kp; j0 += ROW_BLOCK) {
+                int rows = Math.min(ROW_BLOCK, kp - j0);
+                if (keptCount(w.bias, j0, rows) == 0) {
                     continue;
                 }
-                for (int i0 = 0; i0 < sp; i0 += BLOCK) {
-                    int cols = Math.min(BLOCK, sp - i0);
+                for (int i0 = 0; i0 < sp; i0 += COL_BLOCK) {
+                    int cols = Math.min(COL_BLOCK, sp - i0);
                     // Sᵀ tile = K[j0.., :] · (scale·Q)ᵀ[:, i0..], recomputing the forward's scores
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
                             microKernel(headDim, w.kRows, (j0 + r) * dp, dp, 1, w.qCols, i0 + c, sp,
-                                    pt, r * BLOCK + c, BLOCK, false);
+                                    pt, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
                     probabilitiesTile(pt, rows, cols, w.bias, j0, w.lse, i0);
@@ -387,7 +404,7 @@ public final class Attention {
                         // inverts O = P·V: dV[j0.., :] += Pᵀ · dO[i0.., :]
                         for (int r = 0; r < rows; r += MR) {
                             for (int c = 0; c < dp; c += NR) {
-                                microKernel(cols, pt, r * BLOCK, BLOCK, 1, w.dOutRows, i0 * dp + c, dp,
+                                microKernel(cols, pt, r * COL_BLOCK, COL_BLOCK, 1, w.dOutRows, i0 * dp + c, dp,
                                         dvh, (j0 + r) * dp + c, dp, true);
                             }
                         }
@@ -399,14 +416,14 @@ public final class Attention {
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
                             microKernel(headDim, w.vRows, (j0 + r) * dp, dp, 1, w.dOutCols, i0 + c, sp,
-                                    dst, r * BLOCK + c, BLOCK, false);
+                                    dst, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
                     scoreGradientTile(dst, pt, rows, cols, w.delta, i0);
                     // inverts S = (scale·Q)·Kᵀ: dK[j0.., :] += dSᵀ · (scale·Q)[i0.., :]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, dst, r * BLOCK, BLOCK, 1, w.qRows, i0 * dp + c, dp,
+                            microKernel(cols, dst, r * COL_BLOCK, COL_BLOCK, 1, w.qRows, i0 * dp + c, dp,
                                     dkh, (j0 + r) * dp + c, dp, true);
                         }
                     }
@@ -414,7 +431,7 @@ public final class Attention {
                     // dS is read through the dSᵀ tile by swapping the row and k strides
                     for (int r = 0; r < cols; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
-                            microKernel(rows, dst, r, 1, BLOCK, w.kRows, j0 * dp + c, dp,
+                            microKernel(rows, dst, r, 1, COL_BLOCK, w.kRows, j0 * dp + c, dp,
                                     dqh, (i0 + r) * dp + c, dp, true);
                         }
                     }
@@ -440,7 +457,7 @@ public final class Attention {
     /** Pᵀ tile: recomputes P_ij = exp(s_ij − lse_i) for key rows j and query columns i; padded keys get 0. */
     private static void probabilitiesTile(float[] pt, int rows, int cols, float[] bias, int j0, float[] lse, int i0) {
         for (int r = 0; r < rows; r++) {
-            int t = r * BLOCK;
+            int t = r * COL_BLOCK;
             if (bias[j0 + r] != 0f) {
                 Arrays.fill(pt, t, t + cols, 0f);
                 continue;
@@ -455,7 +472,7 @@ public final class Attention {
     /** dSᵀ tile, in place over the dPᵀ tile: inverts P = softmax(S) row-wise, dS_ij = P_ij·(dP_ij − D_i). */
     private static void scoreGradientTile(float[] dst, float[] pt, int rows, int cols, float[] delta, int i0) {
         for (int r = 0; r < rows; r++) {
-            int t = r * BLOCK;
+            int t = r * COL_BLOCK;
             for (int c = 0; c < cols; c += LANES) {
                 FloatVector p = FloatVector.fromArray(F, pt, t + c);
                 FloatVector dP = FloatVector.fromArray(F, dst, t + c);
@@ -570,13 +587,14 @@ public final class Attention {
         }
     }
 
-    private static boolean anyKept(float[] bias, int from, int count) {
+    private static int keptCount(float[] bias, int from, int count) {
+        int kept = 0;
         for (int j = from; j < from + count; j++) {
             if (bias[j] == 0f) {
-                return true;
+                kept++;
             }
         }
-        return false;
+        return kept;
     }
 
     /** One past the last kept key of batch b (0 when every key is padded): keys after it are skipped. */
@@ -643,8 +661,8 @@ public final class Attention {
         float[] rowSum = new float[0];
         float[] lse = new float[0];
         float[] delta = new float[0];
-        final float[] tileA = new float[BLOCK * BLOCK];
-        final float[] tileB = new float[BLOCK * BLOCK];
+        final float[] tileA = new float[ROW_BLOCK * COL_BLOCK];
+        final float[] tileB = new float[ROW_BLOCK * COL_BLOCK];
         private int rowsCapacity;
         private int dimCapacity;
 
