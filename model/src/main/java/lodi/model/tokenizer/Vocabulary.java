@@ -1,10 +1,10 @@
 package lodi.model.tokenizer;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,21 +65,31 @@ public final class Vocabulary {
         return new Vocabulary(source, tokens);
     }
 
-    /** Reads a {@code vocab.txt} (UTF-8, one token per line, a leading byte-order mark ignored). */
+    /**
+     * Reads a {@code vocab.txt}: UTF-8, one token per line ending in LF or CRLF, a leading byte-order mark
+     * ignored.
+     */
     public static Vocabulary read(Path file) throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        byte[] bytes = Files.readAllBytes(file);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (lines.isEmpty() && line.startsWith("\uFEFF")) {
-                    line = line.substring(1);
-                }
-                lines.add(line);
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
             }
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(file + " line " + (lines.size() + 1) + ": not valid UTF-8", e);
+            int contentEnd = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
+            String line;
+            try {
+                line = decoder.decode(ByteBuffer.wrap(bytes, start, contentEnd - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException(file + " line " + (lines.size() + 1) + ": not valid UTF-8", e);
+            }
+            lines.add(lines.isEmpty() && line.startsWith("\uFEFF") ? line.substring(1) : line);
+            start = end + 1;
         }
         return new Vocabulary(file.toString(), lines);
     }

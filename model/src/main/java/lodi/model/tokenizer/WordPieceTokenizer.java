@@ -24,8 +24,9 @@ import java.util.Map;
  *       U+2028 and U+2029 also separate words, because Python's {@code str.split()} inside BertTokenizer
  *       splits on them.</li>
  *   <li>Every CJK ideograph is a word of its own.</li>
- *   <li>Each word is lower-cased (Python's {@code str.lower}, i.e. {@link String#toLowerCase(Locale)} with
- *       {@link Locale#ROOT}), decomposed (NFD) and stripped of its non-spacing marks (category Mn).</li>
+ *   <li>Each word is lower-cased character by character (full Unicode mappings, so a capital sigma is
+ *       always σ, as in HuggingFace's fast tokenizer), decomposed (NFD) and stripped of its non-spacing marks
+ *       (category Mn).</li>
  *   <li>Each punctuation character (ASCII 33-47, 58-64, 91-96, 123-126 and categories P*) becomes a word
  *       of its own.</li>
  *   <li>WordPiece: a word longer than 100 characters is [UNK]; otherwise the longest vocabulary prefix is
@@ -33,10 +34,13 @@ import java.util.Map;
  *       covered completely is a single [UNK].</li>
  * </ol>
  *
- * <p>On odd characters HuggingFace's Rust tokenizer ({@code tokenizer.json}) differs slightly from the
- * Python one followed here: it treats U+000B, U+000C and U+0085 as whitespace instead of dropping them, drops
- * unassigned and private-use characters, and lower-cases a final capital sigma to σ rather than ς. None of
- * these occur in the GLUE data, where the two agree on every sentence (see the oracle test).
+ * <p>HuggingFace's Python {@code BertTokenizer} and its Rust ("fast") tokenizer from {@code tokenizer.json}
+ * differ on a few odd characters. Whitespace and control characters follow the Python definitions above;
+ * the Rust one instead treats U+000B, U+000C and U+0085 as whitespace rather than dropping them, drops
+ * unassigned and private-use characters, and does not split U+2B820-U+2B91F (CJK Extension E) into single
+ * ideographs. Lower-casing follows the Rust one (Python's {@code str.lower} turns a word-final capital sigma
+ * into ς). None of these characters occur in the GLUE data, where this class and the Rust tokenizer agree
+ * on every sentence (see {@code BertOracleTest}).
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -251,7 +255,10 @@ public final class WordPieceTokenizer {
         if (isAscii(word)) {
             return word.toLowerCase(Locale.ROOT);
         }
-        String decomposed = Normalizer.normalize(word.toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
+        // Capital sigma goes to σ whatever its position, as HuggingFace's fast tokenizer lower-cases character
+        // by character; String.toLowerCase alone would give the word-final ς.
+        String lower = word.replace('\u03A3', '\u03C3').toLowerCase(Locale.ROOT);
+        String decomposed = Normalizer.normalize(lower, Normalizer.Form.NFD);
         StringBuilder stripped = new StringBuilder(decomposed.length());
         decomposed.codePoints()
                 .filter(cp -> Character.getType(cp) != Character.NON_SPACING_MARK)

@@ -80,6 +80,39 @@ class BertOracleTest {
         assertTrue(compared > 90_000, "expected the whole GLUE data, compared only " + compared);
     }
 
+    /** Strings that exercise each rule, where the Python and Rust tokenizers agree (see the class comment). */
+    @Test
+    void matchesHuggingFaceOnTrickyStrings() throws IOException {
+        Path bert = SharedData.require("bert-base-uncased");
+        WordPieceTokenizer ours = WordPieceTokenizer.load(bert.resolve("vocab.txt"));
+        List<String> tricky = List.of(
+                "Hello, World! Don't stop; it's $5.00 (or 4.99€).",
+                "Café RÉSUMÉ naïve Ångström Dvořák façade coöperate İstanbul ΟΔΟΣ Straße",
+                "北京欢迎你 日本語のテキスト 한국어 text\uD840\uDC00mixed",
+                "emoji \uD83D\uDE00 and \uD83D\uDC4D\uD83C\uDFFD thumbs, math \uD835\uDC00\uD835\uDC01",
+                "nul\u0000in\u0007side zero\u200Bwidth soft\u00ADhyphen bom\uFEFFinside \uFFFDreplaced",
+                " tabs\tnew\nlines\r\ncr  nbsp\u00A0ideographic\u3000space\u2003em ",
+                "«quoted» „low“ —dash– …ellipsis ¿qué? ¡sí! #hash @at ^caret `tick ~tilde |pipe \\back",
+                "[MASK] the [CLS] a[SEP]b [mask] [UNK] [PAD]",
+                "supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis",
+                "a".repeat(100) + " " + "b".repeat(101) + " " + "\uD83D\uDE00".repeat(101),
+                "unaffable xyzzyq qwfpgjluy 1234567890 3.14159 1,000,000",
+                "\u0301 lone mark, combining e\u0301 and precomposed \u00E9",
+                "");
+        try (HuggingFaceTokenizer oracle = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(bert.resolve("tokenizer.json"))
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build()) {
+            for (String text : tricky) {
+                Encoding expected = oracle.encode(text);
+                assertEquals(Arrays.toString(expected.getTokens()), ours.tokenize(text).toString(), text);
+                assertEquals(Arrays.toString(expected.getIds()), Arrays.toString(ours.encode(text)), text);
+            }
+        }
+    }
+
     private static String counts(Map<String, List<String>> sources) {
         List<String> parts = new ArrayList<>();
         sources.forEach((name, texts) -> parts.add(name + " " + texts.size()));
