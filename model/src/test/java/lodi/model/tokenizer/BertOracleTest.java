@@ -44,12 +44,7 @@ class BertOracleTest {
         int compared = 0;
         long oracleNanos = 0;
         long oursNanos = 0;
-        try (HuggingFaceTokenizer oracle = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(bert.resolve("tokenizer.json"))
-                .optAddSpecialTokens(false)
-                .optTruncation(false)
-                .optPadding(false)
-                .build()) {
+        try (HuggingFaceTokenizer oracle = oracle(bert)) {
             for (var source : sources.entrySet()) {
                 List<String> texts = source.getValue();
                 for (int from = 0; from < texts.size(); from += BATCH) {
@@ -99,18 +94,23 @@ class BertOracleTest {
                 "unaffable xyzzyq qwfpgjluy 1234567890 3.14159 1,000,000",
                 "\u0301 lone mark, combining e\u0301 and precomposed \u00E9",
                 "");
-        try (HuggingFaceTokenizer oracle = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(bert.resolve("tokenizer.json"))
-                .optAddSpecialTokens(false)
-                .optTruncation(false)
-                .optPadding(false)
-                .build()) {
+        try (HuggingFaceTokenizer oracle = oracle(bert)) {
             for (String text : tricky) {
                 Encoding expected = oracle.encode(text);
                 assertEquals(Arrays.toString(expected.getTokens()), ours.tokenize(text).toString(), text);
                 assertEquals(Arrays.toString(expected.getIds()), Arrays.toString(ours.encode(text)), text);
             }
         }
+    }
+
+    /** HuggingFace's tokenizer for bert-base-uncased: ids without [CLS]/[SEP], no truncation, no padding. */
+    private static HuggingFaceTokenizer oracle(Path bert) throws IOException {
+        return HuggingFaceTokenizer.builder()
+                .optTokenizerPath(bert.resolve("tokenizer.json"))
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build();
     }
 
     private static String counts(Map<String, List<String>> sources) {
