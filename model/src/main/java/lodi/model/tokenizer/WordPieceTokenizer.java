@@ -2,12 +2,10 @@ package lodi.model.tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,29 +48,11 @@ public final class WordPieceTokenizer {
     /** The prefix of a WordPiece continuation piece. */
     public static final String CONTINUATION_PREFIX = "##";
 
-    // Classes of ASCII characters, looked up in a table on the hot path.
-    private static final byte WORD = 0;
-    private static final byte SPACE = 1;
-    private static final byte PUNCTUATION = 2;
-    private static final byte DROPPED = 3;
-    private static final byte[] ASCII_CLASS = new byte[128];
-
-    static {
-        for (int c = 0; c < 128; c++) {
-            ASCII_CLASS[c] = c == ' ' || c == '\t' || c == '\n' || c == '\r' ? SPACE
-                    : c < 32 || c == 127 ? DROPPED
-                    : isPunctuation(c) ? PUNCTUATION
-                    : WORD;
-        }
-    }
-
     private final Vocabulary vocabulary;
     /** Continuation pieces keyed by their text without the {@code ##} prefix. */
     private final Map<String, Integer> continuations;
     /** The longest piece text in chars (continuations counted without the prefix); no match is longer. */
     private final int longestPiece;
-    private final String[] specialTokens;
-    private final int[] specialIds;
 
     public WordPieceTokenizer(Vocabulary vocabulary) {
         this.vocabulary = vocabulary;
@@ -86,8 +66,6 @@ public final class WordPieceTokenizer {
             longest = Math.max(longest, token.length());
         }
         this.longestPiece = longest;
-        this.specialTokens = Vocabulary.SPECIAL_TOKENS.toArray(String[]::new);
-        this.specialIds = Vocabulary.SPECIAL_TOKENS.stream().mapToInt(vocabulary::id).toArray();
     }
 
     /** A tokenizer over the vocabulary in {@code vocabFile} (a BERT {@code vocab.txt}). */
@@ -112,47 +90,17 @@ public final class WordPieceTokenizer {
     /** The token ids of {@code text}, without [CLS] or [SEP]. */
     public int[] encode(String text) {
         Ids out = new Ids(text.length() / 3 + 4);
-        StringBuilder word = new StringBuilder();
-        int n = text.length();
-        int i = 0;
-        scan:
-        while (i < n) {
-            char c = text.charAt(i);
-            if (c == '[') {
-                for (int s = 0; s < specialTokens.length; s++) {
-                    if (text.startsWith(specialTokens[s], i)) {
-                        endWord(word, out);
-                        out.add(specialIds[s]);
-                        i += specialTokens[s].length();
-                        continue scan;
-                    }
-                }
+        BasicTokenizer.split(text, new BasicTokenizer.Sink() {
+            @Override
+            public void word(String word, int from, int to) {
+                wordPiece(word, from, to, out);
             }
-            if (c < 128) {
-                i++;
-                switch (ASCII_CLASS[c]) {
-                    case SPACE -> endWord(word, out);
-                    case DROPPED -> { }
-                    default -> word.append(c);
-                }
-                continue;
+
+            @Override
+            public void specialToken(String token) {
+                out.add(vocabulary.id(token));
             }
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            if (cp == 0xFFFD || isControl(cp)) {
-                continue;
-            }
-            if (isWhitespace(cp)) {
-                endWord(word, out);
-            } else if (isCjkIdeograph(cp)) {
-                endWord(word, out);
-                word.appendCodePoint(cp);
-                endWord(word, out);
-            } else {
-                word.appendCodePoint(cp);
-            }
-        }
-        endWord(word, out);
+        });
         return out.toArray();
     }
 
@@ -182,33 +130,8 @@ public final class WordPieceTokenizer {
         return text.toString();
     }
 
-    /** Normalizes the collected word, splits it on punctuation and appends the WordPiece ids of each part. */
-    private void endWord(StringBuilder collected, Ids out) {
-        if (collected.isEmpty()) {
-            return;
-        }
-        String word = lowerCaseWithoutAccents(collected.toString());
-        collected.setLength(0);
-        int start = 0;
-        int i = 0;
-        while (i < word.length()) {
-            int cp = word.codePointAt(i);
-            int next = i + Character.charCount(cp);
-            if (cp < 128 ? ASCII_CLASS[cp] == PUNCTUATION : isPunctuation(cp)) {
-                wordPiece(word, start, i, out);
-                wordPiece(word, i, next, out);
-                start = next;
-            }
-            i = next;
-        }
-        wordPiece(word, start, word.length(), out);
-    }
-
-    /** Greedy longest-match-first WordPiece of {@code word[from, to)}. */
+    /** Appends the greedy longest-match-first WordPiece ids of the non-empty {@code word[from, to)}. */
     private void wordPiece(String word, int from, int to, Ids out) {
-        if (from == to) {
-            return;
-        }
         if (word.codePointCount(from, to) > MAX_INPUT_CHARS_PER_WORD) {
             out.add(vocabulary.unkId());
             return;
@@ -249,74 +172,6 @@ public final class WordPieceTokenizer {
             out.add(found);
             start = end;
         }
-    }
-
-    private static String lowerCaseWithoutAccents(String word) {
-        if (isAscii(word)) {
-            return word.toLowerCase(Locale.ROOT);
-        }
-        // Capital sigma goes to σ whatever its position, as HuggingFace's fast tokenizer lower-cases character
-        // by character; String.toLowerCase alone would give the word-final ς.
-        String lower = word.replace('\u03A3', '\u03C3').toLowerCase(Locale.ROOT);
-        String decomposed = Normalizer.normalize(lower, Normalizer.Form.NFD);
-        StringBuilder stripped = new StringBuilder(decomposed.length());
-        decomposed.codePoints()
-                .filter(cp -> Character.getType(cp) != Character.NON_SPACING_MARK)
-                .forEach(stripped::appendCodePoint);
-        return stripped.toString();
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 128) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** BERT's whitespace: space, tab, newline, carriage return and Zs; plus the line and paragraph separators. */
-    static boolean isWhitespace(int cp) {
-        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
-            return true;
-        }
-        int type = Character.getType(cp);
-        return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR;
-    }
-
-    /** BERT's control characters: categories Cc and Cf, except tab, newline and carriage return. */
-    static boolean isControl(int cp) {
-        if (cp == '\t' || cp == '\n' || cp == '\r') {
-            return false;
-        }
-        int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT;
-    }
-
-    /** BERT's punctuation: all non-alphanumeric printable ASCII (such as $ and ^) and categories P*. */
-    static boolean isPunctuation(int cp) {
-        if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
-            return true;
-        }
-        return switch (Character.getType(cp)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                 Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
-    }
-
-    /** The CJK Unified Ideographs blocks BERT splits into single characters (not Hangul, not kana). */
-    static boolean isCjkIdeograph(int cp) {
-        return (cp >= 0x4E00 && cp <= 0x9FFF)
-                || (cp >= 0x3400 && cp <= 0x4DBF)
-                || (cp >= 0x20000 && cp <= 0x2A6DF)
-                || (cp >= 0x2A700 && cp <= 0x2B73F)
-                || (cp >= 0x2B740 && cp <= 0x2B81F)
-                || (cp >= 0x2B820 && cp <= 0x2CEAF)
-                || (cp >= 0xF900 && cp <= 0xFAFF)
-                || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
     /** A growable int array. */
