@@ -1,0 +1,52 @@
+package lodi.glue.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lodi.glue.results.ResultsTables;
+import lodi.glue.results.RunReader;
+import lodi.glue.results.RunRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lodi collect}: the results tables from finished run folders. */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+        description = "Collect finished runs into GLUE_MULTITASK_RESULTS.md, a LaTeX table and a CSV.")
+public final class CollectCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--outputs", defaultValue = "outputs/glue_multitask",
+            description = "Folder holding multitask_{method}_seed{seed}_frozen run folders (default: ${DEFAULT-VALUE}).")
+    private Path outputs;
+
+    @Option(names = "--results-dir", description = "Where to write the tables (default: the parent of --outputs).")
+    private Path resultsDir;
+
+    @Override
+    public Integer call() throws Exception {
+        List<RunRecord> runs = RunReader.readAll(outputs);
+        if (runs.isEmpty()) {
+            throw new Lodi.UsageException("no finished runs in " + outputs + " (run 'lodi reproduce' first)");
+        }
+        Path target = resultsDir != null ? resultsDir
+                : outputs.toAbsolutePath().getParent() == null ? Path.of(".") : outputs.toAbsolutePath().getParent();
+        Files.createDirectories(target);
+        String markdown = ResultsTables.markdown(runs, outputs.toString());
+        Path md = target.resolve("GLUE_MULTITASK_RESULTS.md");
+        Path tex = target.resolve("glue_multitask_table.tex");
+        Path csv = target.resolve("glue_multitask_results.csv");
+        Files.writeString(md, markdown);
+        Files.writeString(tex, ResultsTables.latex(runs));
+        Files.writeString(csv, ResultsTables.csv(runs));
+        var out = spec.commandLine().getOut();
+        out.print(markdown);
+        out.println();
+        out.println("Wrote " + md + ", " + tex + " and " + csv);
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,193 @@
+package lodi.glue.results;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Renders collected runs as the reference's results layout (per-run rows, then mean ± sample standard
+ * deviation by method for token-level and generation accuracy), followed by lodi's additions: per-task
+ * generation metrics, trainable share and wall time. Also a LaTeX table and a CSV of every run.
+ */
+public final class ResultsTables {
+    private static final List<String> LATEX_ORDER = List.of("full_ft", "lora_diffusion", "weight_lora", "adapters", "bitfit");
+    private static final Map<String, String> DISPLAY = Map.of("full_ft", "Full Fine-Tuning", "lora_diffusion",
+            "LoRA-Diffusion", "weight_lora", "Weight LoRA", "adapters", "Adapters", "bitfit", "BitFit");
+    private static final String MISSING = "---";
+
+    private ResultsTables() {
+    }
+
+    /** The Markdown report ({@code GLUE_MULTITASK_RESULTS.md}). */
+    public static String markdown(List<RunRecord> runs, String outputsLabel) {
+        StringBuilder md = new StringBuilder();
+        md.append("# GLUE Multi-Task (Joint) Results\n\n");
+        md.append("Collected from **").append(runs.size()).append("** complete runs in `").append(outputsLabel)
+                .append("`.\n\n");
+        long synthetic = runs.stream().filter(RunRecord::synthetic).count();
+        if (synthetic > 0) {
+            md.append("> **Synthetic data.** ").append(synthetic == runs.size() ? "All" : synthetic + " of " + runs.size())
+                    .append(" runs trained and evaluated on lodi's built-in synthetic GLUE-shaped data, not real GLUE: ")
+                    .append("their numbers say the pipeline works, not how the methods do on GLUE.\n\n");
+        }
+        md.append("Joint training on SST-2, QNLI, and MRPC. Metric: **token-level denoising accuracy** (and ")
+                .append("**generation accuracy**) on the combined validation set.\n\n");
+
+        md.append("| Method | Seed | Best Val Acc (%) | Final Val Acc (%) | Gen Acc (%) | Trainable (%) | Wall time (s) |\n");
+        md.append("|--------|------|------------------|-------------------|-------------|---------------|---------------|\n");
+        for (RunRecord r : runs) {
+            md.append("| ").append(r.method()).append(" | ").append(r.seed()).append(" | ")
+                    .append(percent(r.bestTokenAccuracy())).append(" | ").append(percent(r.finalTokenAccuracy()))
+                    .append(" | ").append(percent(r.finalGenerationAccuracy())).append(" | ")
+                    .append(r.trainablePercent() == null ? MISSING : format(r.trainablePercent())).append(" | ")
+                    .append(r.wallSeconds() == null ? MISSING : String.format(Locale.ROOT, "%.1f", r.wallSeconds()))
+                    .append(" |\n");
+        }
+
+        md.append("\n## Summary by Method (mean ± std over seeds)\n\n");
+        md.append("| Method | Token-level mean (%) | Std (%) | N seeds |\n");
+        md.append("|--------|----------------------|---------|--------|\n");
+        summaryRows(md, runs, RunRecord::bestTokenAccuracy);
+        md.append("\n| Method | Gen. acc. mean (%) | Std (%) | N seeds |\n");
+        md.append("|--------|--------------------|---------|--------|\n");
+        summaryRows(md, runs, RunRecord::finalGenerationAccuracy);
+
+        md.append("\n## Per-task generation accuracy (final evaluation)\n\n");
+        md.append("| Method | Seed |");
+        RunRecord.PER_TASK_KEYS.values().forEach(title -> md.append(' ').append(title).append(" |"));
+        md.append("\n|--------|------|");
+        RunRecord.PER_TASK_KEYS.values().forEach(title -> md.append("-".repeat(title.length() + 2)).append('|'));
+        md.append('\n');
+        for (RunRecord r : runs) {
+            md.append("| ").append(r.method()).append(" | ").append(r.seed()).append(" |");
+            RunRecord.PER_TASK_KEYS.keySet().forEach(key -> md.append(' ').append(percent(r.perTask().get(key))).append(" |"));
+            md.append('\n');
+        }
+        md.append("\n| Method |");
+        RunRecord.PER_TASK_KEYS.values().forEach(title -> md.append(' ').append(title.replace(" (%)", " mean ± std (%)")).append(" |"));
+        md.append(" N seeds |\n|--------|");
+        RunRecord.PER_TASK_KEYS.values().forEach(title -> md.append("------------------------|"));
+        md.append("---------|\n");
+        for (var entry : byMethod(runs).entrySet()) {
+            md.append("| ").append(entry.getKey()).append(" |");
+            for (String key : RunRecord.PER_TASK_KEYS.keySet()) {
+                md.append(' ').append(meanStd(percents(entry.getValue(), r -> r.perTask().get(key)), " ± ")).append(" |");
+            }
+            md.append(' ').append(entry.getValue().size()).append(" |\n");
+        }
+        md.append("\n*Generated by `lodi collect`.*\n");
+        return md.toString();
+    }
+
+    /** A LaTeX table: method, token-level accuracy and generation accuracy as mean ± std. */
+    public static String latex(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> byMethod = byMethod(runs);
+        List<String> order = new ArrayList<>(LATEX_ORDER);
+        byMethod.keySet().stream().filter(m -> !order.contains(m)).forEach(order::add);
+        StringBuilder tex = new StringBuilder();
+        tex.append("% Multi-task joint training: mean $\\pm$ std over seeds\n");
+        tex.append("\\begin{table}[h]\n\\centering\n");
+        tex.append("\\caption{Multi-task GLUE results (joint training on SST-2, QNLI, MRPC): token-level validation ")
+                .append("accuracy and generation accuracy (\\%, mean $\\pm$ std over seeds). Based on ").append(runs.size())
+                .append(" complete runs.}\n");
+        tex.append("\\label{tab:glue_multitask}\n\\scriptsize\n\\begin{tabular}{@{}lcc@{}}\n\\toprule\n");
+        tex.append("Method & Token-level acc (\\%) & Gen. acc (\\%) \\\\\n\\midrule\n");
+        for (String method : order) {
+            List<RunRecord> rows = byMethod.getOrDefault(method, List.of());
+            tex.append(DISPLAY.getOrDefault(method, method.replace("_", "\\_"))).append(" & ")
+                    .append(latexCell(percents(rows, RunRecord::bestTokenAccuracy))).append(" & ")
+                    .append(latexCell(percents(rows, RunRecord::finalGenerationAccuracy))).append(" \\\\\n");
+        }
+        tex.append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
+        return tex.toString();
+    }
+
+    /** Every run as one CSV row; fractions as stored (0–1), empty cells for missing values. */
+    public static String csv(List<RunRecord> runs) {
+        StringBuilder csv = new StringBuilder("method,seed,best_token_accuracy,final_token_accuracy,generation_accuracy");
+        RunRecord.PER_TASK_KEYS.keySet().forEach(key -> csv.append(',').append(key));
+        csv.append(",trainable_percent,wall_seconds,synthetic,run_dir\n");
+        for (RunRecord r : runs) {
+            csv.append(r.method()).append(',').append(r.seed()).append(',').append(plain(r.bestTokenAccuracy()))
+                    .append(',').append(plain(r.finalTokenAccuracy())).append(',')
+                    .append(plain(r.finalGenerationAccuracy()));
+            RunRecord.PER_TASK_KEYS.keySet().forEach(key -> csv.append(',').append(plain(r.perTask().get(key))));
+            csv.append(',').append(plain(r.trainablePercent())).append(',').append(plain(r.wallSeconds())).append(',')
+                    .append(r.synthetic()).append(',').append(r.runDir()).append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** Sample mean and standard deviation (n − 1 in the denominator; 0 for a single value). */
+    public static double[] meanAndSampleStd(List<Double> values) {
+        double mean = 0;
+        for (double v : values) {
+            mean += v;
+        }
+        mean /= values.size();
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        double std = values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0.0;
+        return new double[] {mean, std};
+    }
+
+    private static void summaryRows(StringBuilder md, List<RunRecord> runs, Function<RunRecord, Double> metric) {
+        for (var entry : byMethod(runs).entrySet()) {
+            List<Double> values = percents(entry.getValue(), metric);
+            if (values.isEmpty()) {
+                continue;
+            }
+            double[] ms = meanAndSampleStd(values);
+            md.append("| ").append(entry.getKey()).append(" | ").append(format(ms[0])).append(" | ")
+                    .append(format(ms[1])).append(" | ").append(values.size()).append(" |\n");
+        }
+    }
+
+    private static Map<String, List<RunRecord>> byMethod(List<RunRecord> runs) {
+        Map<String, List<RunRecord>> grouped = new TreeMap<>();
+        for (RunRecord r : runs) {
+            grouped.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r);
+        }
+        return grouped;
+    }
+
+    private static List<Double> percents(List<RunRecord> runs, Function<RunRecord, Double> metric) {
+        List<Double> values = new ArrayList<>();
+        for (RunRecord r : runs) {
+            Double v = metric.apply(r);
+            if (v != null) {
+                values.add(v * 100);
+            }
+        }
+        return values;
+    }
+
+    private static String meanStd(List<Double> values, String separator) {
+        if (values.isEmpty()) {
+            return MISSING;
+        }
+        double[] ms = meanAndSampleStd(values);
+        return format(ms[0]) + separator + format(ms[1]);
+    }
+
+    private static String latexCell(List<Double> values) {
+        return values.isEmpty() ? MISSING : "$" + meanStd(values, " \\pm ") + "$";
+    }
+
+    private static String percent(Double fraction) {
+        return fraction == null ? MISSING : format(fraction * 100);
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String plain(Double value) {
+        return value == null ? "" : Double.toString(value);
+    }
+}

@@ -1,0 +1,111 @@
+package lodi.glue.results;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads run folders named {@code multitask_{method}_seed{seed}_frozen} the way the reference's collection
+ * script does: {@code training_summary.json} first ({@code best_metric}, {@code final_eval_metrics}), else
+ * {@code evaluation_history.json} (best and last {@code accuracy}). {@code params.json} adds the trainable
+ * share and {@code config.json} whether the data was synthetic.
+ */
+public final class RunReader {
+    private static final Pattern RUN_NAME = Pattern.compile("multitask_(.+)_seed(-?\\d+)_frozen");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private RunReader() {
+    }
+
+    /** Every complete run below {@code outputs}, sorted by method then seed. Unfinished folders are skipped. */
+    public static List<RunRecord> readAll(Path outputs) throws IOException {
+        if (!Files.isDirectory(outputs)) {
+            throw new IllegalArgumentException("no runs folder at " + outputs + " (train some runs first, or pass --outputs)");
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        try (Stream<Path> children = Files.list(outputs)) {
+            for (Path dir : children.sorted().toList()) {
+                read(dir).ifPresent(runs::add);
+            }
+        }
+        runs.sort(Comparator.comparing(RunRecord::method).thenComparingInt(RunRecord::seed));
+        return runs;
+    }
+
+    /** The run in {@code dir}, or empty when the name does not match or the run has no results yet. */
+    public static Optional<RunRecord> read(Path dir) throws IOException {
+        Matcher name = RUN_NAME.matcher(dir.getFileName().toString());
+        if (!Files.isDirectory(dir) || !name.matches()) {
+            return Optional.empty();
+        }
+        String method = name.group(1);
+        int seed = Integer.parseInt(name.group(2));
+        Path summaryFile = dir.resolve("training_summary.json");
+        Path historyFile = dir.resolve("evaluation_history.json");
+        Double best;
+        Double last;
+        JsonNode finalMetrics;
+        if (Files.exists(summaryFile)) {
+            JsonNode summary = parse(summaryFile);
+            best = number(summary.path("best_metric"));
+            finalMetrics = summary.path("final_eval_metrics");
+            last = number(finalMetrics.path("accuracy"));
+        } else if (Files.exists(historyFile)) {
+            JsonNode history = parse(historyFile);
+            if (!history.isArray() || history.isEmpty()) {
+                return Optional.empty();
+            }
+            best = null;
+            last = null;
+            for (JsonNode entry : history) {
+                Double accuracy = number(entry.path("metrics").path("accuracy"));
+                if (accuracy != null) {
+                    best = best == null ? accuracy : Math.max(best, accuracy);
+                    last = accuracy;
+                }
+            }
+            finalMetrics = history.get(history.size() - 1).path("metrics");
+        } else {
+            return Optional.empty();
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        Map<String, Double> perTask = new LinkedHashMap<>();
+        for (String key : RunRecord.PER_TASK_KEYS.keySet()) {
+            perTask.put(key, number(finalMetrics.path(key)));
+        }
+        Path paramsFile = dir.resolve("params.json");
+        Double trainable = Files.exists(paramsFile) ? number(parse(paramsFile).path("trainable_percent")) : null;
+        Double wall = Files.exists(summaryFile) ? number(parse(summaryFile).path("training_wall_clock_seconds")) : null;
+        Path configFile = dir.resolve("config.json");
+        boolean synthetic = Files.exists(configFile) && parse(configFile).path("data").path("synthetic").asBoolean(false);
+        return Optional.of(new RunRecord(method, seed, dir.getFileName().toString(), best, last,
+                number(finalMetrics.path("generation_accuracy")), perTask, trainable, wall, synthetic));
+    }
+
+    private static JsonNode parse(Path file) throws IOException {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static Double number(JsonNode node) {
+        return node.isNumber() ? node.doubleValue() : null;
+    }
+}
