@@ -32,27 +32,18 @@ public record AncestralSampler(NoiseSchedule schedule, int steps, TokenChoice ch
 
     @Override
     public SampleResult sample(MaskPredictor model, TokenBatch masked, long[] rowKeys) {
-        Denoising state = new Denoising(model, masked, rowKeys, special.mask(), trace);
-        int seqLen = state.seqLen();
-        return state.run(steps, (k, time, positions, logits) -> {
-            double stillMasked = 1 - schedule.alphaBar((double) (k - 1) / steps);
-            double stay = stillMasked == 0 ? 0 : stillMasked / (1 - schedule.alphaBar((double) k / steps));
-            int i = 0;
-            while (i < positions.length) {
-                int row = positions[i] / seqLen;
-                int end = Denoising.rowEnd(positions, i, seqLen);
-                Reveals reveals = new Reveals(end - i);
-                for (int j = i; j < end; j++) {
-                    int column = positions[j] - row * seqLen;
-                    if (CounterRng.uniform(seed, CounterRng.bits(rowKeys[row], k, 1), column) >= stay) {
-                        TokenChoice.Choice c = choice.choose(logits, j, rowKeys[row], k, column);
-                        reveals.add(positions[j], c);
-                        state.reveal(positions[j], c.token());
-                    }
+        return new Denoising(model, masked, rowKeys, special.mask(), trace).run(steps, step -> {
+            double stillMasked = 1 - schedule.alphaBar((double) (step.k() - 1) / steps);
+            double stay = stillMasked == 0 ? 0 : stillMasked / (1 - schedule.alphaBar((double) step.k() / steps));
+            Reveals reveals = new Reveals(step.end() - step.from());
+            for (int j = step.from(); j < step.end(); j++) {
+                int position = step.positions()[j];
+                int column = position - step.rowStart();
+                if (CounterRng.uniform(seed, CounterRng.bits(step.rowKey(), step.k(), 1), column) >= stay) {
+                    reveals.add(position, choice.choose(step.logits(), j, step.rowKey(), step.k(), column));
                 }
-                reveals.record(state, k, time, row);
-                i = end;
             }
+            return reveals;
         });
     }
 }

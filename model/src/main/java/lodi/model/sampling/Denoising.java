@@ -18,15 +18,25 @@ final class Denoising {
     private final TokenBatch start;
     private final int[] ids;
     private final boolean[] masked;
+    private final long[] rowKeys;
     private final boolean tracing;
     private final List<SampleResult.TraceStep> trace = new ArrayList<>();
     private int modelCalls;
     private boolean changed = true;
     private Tensor lastLogits;
 
-    /** One reverse step: step k of K at {@code time}, the still-masked positions and their x₀ logits. */
-    interface Step {
-        void apply(int k, float time, int[] positions, Tensor logits);
+    /**
+     * One row's share of a reverse step: step k of K at {@code time}; {@code positions[from..end)} are the
+     * row's still-masked flat positions (its first is {@code rowStart}) and row {@code j} of {@code logits}
+     * is the prediction for {@code positions[j]}.
+     */
+    record RowStep(int k, float time, int row, long rowKey, int rowStart, int[] positions, int from, int end,
+            Tensor logits) {
+    }
+
+    /** What a sampler reveals in one row at one step. */
+    interface Rule {
+        Reveals apply(RowStep step);
     }
 
     Denoising(MaskPredictor model, TokenBatch start, long[] rowKeys, int maskId, boolean tracing) {
@@ -40,6 +50,7 @@ final class Denoising {
         for (int i = 0; i < ids.length; i++) {
             masked[i] = start.response()[i] && ids[i] == maskId;
         }
+        this.rowKeys = rowKeys;
         this.tracing = tracing;
     }
 
@@ -49,15 +60,31 @@ final class Denoising {
         }
     }
 
-    /** Runs steps k = K … 1 at time k/K until nothing is masked, then returns the result. */
-    SampleResult run(int steps, Step step) {
+    /** Runs steps k = K … 1 at time k/K, row by row, until nothing is masked; then returns the result. */
+    SampleResult run(int steps, Rule rule) {
+        int seqLen = start.seqLen();
         for (int k = steps; k >= 1; k--) {
             int[] positions = maskedPositions();
             if (positions.length == 0) {
                 break;
             }
             float time = (float) k / steps;
-            step.apply(k, time, positions, predict(positions, time));
+            Tensor logits = predict(positions, time);
+            int from = 0;
+            while (from < positions.length) {
+                int row = positions[from] / seqLen;
+                int end = from;
+                while (end < positions.length && positions[end] / seqLen == row) {
+                    end++;
+                }
+                Reveals reveals = rule.apply(new RowStep(k, time, row, rowKeys[row], row * seqLen, positions, from,
+                        end, logits));
+                reveals.forEach(this::reveal);
+                if (tracing) {
+                    trace.add(reveals.traceStep(k, time, row));
+                }
+                from = end;
+            }
         }
         return result();
     }
@@ -78,19 +105,9 @@ final class Denoising {
         return positions;
     }
 
-    /** The end of the run of row-major {@code positions} starting at {@code from} that share its row. */
-    static int rowEnd(int[] positions, int from, int seqLen) {
-        int row = positions[from] / seqLen;
-        int end = from;
-        while (end < positions.length && positions[end] / seqLen == row) {
-            end++;
-        }
-        return end;
-    }
-
     /** x₀ logits [positions.length, V] at the masked positions, every row at diffusion time {@code time}. */
     private Tensor predict(int[] positions, float time) {
-        if (changed || model.timeConditioned() || lastLogits == null) {
+        if (changed || model.timeConditioned()) {
             float[] times = new float[start.batch()];
             Arrays.fill(times, time);
             try (var scope = Autograd.noGrad()) {
@@ -102,26 +119,10 @@ final class Denoising {
         return lastLogits;
     }
 
-    /** Reveals {@code token} at {@code position}. */
-    void reveal(int position, int token) {
+    private void reveal(int position, int token) {
         ids[position] = token;
         masked[position] = false;
         changed = true;
-    }
-
-    /** Records one row's reveals of a step, when tracing. */
-    void record(int step, float time, int row, int[] positions, int[] tokens, float[] confidences) {
-        if (tracing) {
-            trace.add(new SampleResult.TraceStep(step, time, row, positions, tokens, confidences));
-        }
-    }
-
-    int seqLen() {
-        return start.seqLen();
-    }
-
-    int batch() {
-        return start.batch();
     }
 
     private SampleResult result() {

@@ -27,31 +27,22 @@ public record LowConfidenceSampler(int steps, TokenChoice choice, SpecialTokens 
 
     @Override
     public SampleResult sample(MaskPredictor model, TokenBatch masked, long[] rowKeys) {
-        Denoising state = new Denoising(model, masked, rowKeys, special.mask(), trace);
-        int seqLen = state.seqLen();
-        return state.run(steps, (k, time, positions, logits) -> {
-            TokenChoice.Choice[] choices = new TokenChoice.Choice[positions.length];
-            int i = 0;
-            while (i < positions.length) {
-                int row = positions[i] / seqLen;
-                int from = i;
-                int end = Denoising.rowEnd(positions, from, seqLen);
-                for (int j = from; j < end; j++) {
-                    choices[j] = choice.choose(logits, j, rowKeys[row], k, positions[j] - row * seqLen);
-                }
-                int reveal = (end - from + k - 1) / k;
-                int[] order = IntStream.range(from, end).boxed()
-                        .sorted(Comparator.comparingDouble((Integer j) -> -choices[j].confidence())
-                                .thenComparingInt(j -> positions[j]))
-                        .mapToInt(Integer::intValue).limit(reveal).toArray();
-                Reveals reveals = new Reveals(order.length);
-                for (int j : order) {
-                    reveals.add(positions[j], choices[j]);
-                    state.reveal(positions[j], choices[j].token());
-                }
-                reveals.record(state, k, time, row);
-                i = end;
+        return new Denoising(model, masked, rowKeys, special.mask(), trace).run(steps, step -> {
+            TokenChoice.Choice[] choices = new TokenChoice.Choice[step.end()];
+            int[] positions = step.positions();
+            for (int j = step.from(); j < step.end(); j++) {
+                choices[j] = choice.choose(step.logits(), j, step.rowKey(), step.k(), positions[j] - step.rowStart());
             }
+            int reveal = (step.end() - step.from() + step.k() - 1) / step.k();
+            int[] order = IntStream.range(step.from(), step.end()).boxed()
+                    .sorted(Comparator.comparingDouble((Integer j) -> -choices[j].confidence())
+                            .thenComparingInt(j -> positions[j]))
+                    .mapToInt(Integer::intValue).limit(reveal).toArray();
+            Reveals reveals = new Reveals(order.length);
+            for (int j : order) {
+                reveals.add(positions[j], choices[j]);
+            }
+            return reveals;
         });
     }
 }

@@ -2,7 +2,7 @@ package lodi.model.sampling;
 
 import java.util.Arrays;
 
-/** The reveals of one row at one step, collected for the trace. */
+/** The reveals one row gets at one step: applied by {@link Denoising}, and kept for the trace. */
 final class Reveals {
     private final int[] positions;
     private final int[] tokens;
@@ -22,8 +22,18 @@ final class Reveals {
         count++;
     }
 
-    void record(Denoising state, int step, float time, int row) {
-        state.record(step, time, row, Arrays.copyOf(positions, count), Arrays.copyOf(tokens, count),
-                Arrays.copyOf(confidences, count));
+    interface Reveal {
+        void reveal(int position, int token);
+    }
+
+    void forEach(Reveal action) {
+        for (int i = 0; i < count; i++) {
+            action.reveal(positions[i], tokens[i]);
+        }
+    }
+
+    SampleResult.TraceStep traceStep(int step, float time, int row) {
+        return new SampleResult.TraceStep(step, time, row, Arrays.copyOf(positions, count),
+                Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count));
     }
 }
