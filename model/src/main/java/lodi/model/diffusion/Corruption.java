@@ -88,6 +88,7 @@ public final class Corruption {
         int[] ids = clean.ids().clone();
         boolean[] masked = new boolean[ids.length];
         float[] times = new float[clean.batch()];
+        float[] rowWeights = new float[clean.batch()];
         for (int b = 0; b < clean.batch(); b++) {
             int[] candidates = candidates(clean, b);
             if (candidates.length == 0) {
@@ -97,6 +98,7 @@ public final class Corruption {
             double time = schedule.sampleTime(
                     CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_TIME, 0), 0));
             times[b] = (float) time;
+            rowWeights[b] = (float) schedule.elboWeight(time);
             maskRow(candidates, schedule.maskProbability(time), seed, exampleIds[b], draw, masked);
         }
         int count = 0;
@@ -111,7 +113,7 @@ public final class Corruption {
             if (masked[i]) {
                 positions[n] = i;
                 targets[n] = ids[i];
-                weights[n] = (float) schedule.elboWeight(times[i / clean.seqLen()]);
+                weights[n] = rowWeights[i / clean.seqLen()];
                 ids[i] = special.mask();
                 n++;
             }

@@ -64,6 +64,7 @@ public sealed interface NoiseSchedule permits NoiseSchedule.Discrete, NoiseSched
 
         private static final double COSINE_OFFSET = 0.008;
         private static final double MAX_BETA = 0.999;
+        private static final double GRID_TOLERANCE = 1e-4;
 
         public enum Kind { COSINE, LINEAR }
 
@@ -109,6 +110,10 @@ public sealed interface NoiseSchedule permits NoiseSchedule.Discrete, NoiseSched
         public double alphaBar(double time) {
             requireTime(time);
             double position = time * steps();
+            double nearest = Math.rint(position);
+            if (Math.abs(position - nearest) < GRID_TOLERANCE) {
+                position = nearest; // k/T round-trips through a double or float inexactly; it means step k
+            }
             int below = (int) Math.floor(position);
             if (below >= steps()) {
                 return alphaBars[steps()];

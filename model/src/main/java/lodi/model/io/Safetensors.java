@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import lodi.tensor.Tensor;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -30,7 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Every format error names the file and, when there is one, the tensor.
  */
 public final class Safetensors {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A tensor named twice would silently lose one copy; strict parsing makes that a header error. */
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final String METADATA = "__metadata__";
     /** The header size the reference implementation refuses beyond; a larger one means a corrupt file. */
     private static final long MAX_HEADER_BYTES = 100L << 20;

@@ -13,6 +13,15 @@ import lodi.model.TokenBatch;
  */
 public record SampleResult(TokenBatch batch, int[][] responses, int modelCalls, List<TraceStep> trace) {
 
+    /** Each row's response snapped to the nearest candidate (an index into {@code candidates}). */
+    public int[] closestCandidates(List<int[]> candidates) {
+        int[] closest = new int[responses.length];
+        for (int b = 0; b < responses.length; b++) {
+            closest[b] = CandidateScorer.closest(responses[b], candidates);
+        }
+        return closest;
+    }
+
     /**
      * One row's reveals at one step.
      *

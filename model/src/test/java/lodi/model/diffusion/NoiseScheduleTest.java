@@ -47,6 +47,10 @@ class NoiseScheduleTest {
         assertEquals(0.7, linear.alphaBarAtStep(3), 1e-15);
         assertEquals(0.75, linear.alphaBar(0.25), 1e-15, "interpolated between grid points");
         assertEquals(0.0, linear.alphaBar(1), 0);
+        NoiseSchedule.Discrete cosine = NoiseSchedule.cosine(100);
+        for (int t = 0; t <= 100; t++) {
+            assertEquals(cosine.alphaBarAtStep(t), cosine.alphaBar((float) t / 100), 0, "grid time " + t + "/100 as a float");
+        }
         NoiseSchedule logLinear = NoiseSchedule.logLinear(1e-3, 10);
         assertEquals(0.6, logLinear.alphaBar(0.4), 1e-15);
     }

@@ -136,6 +136,8 @@ class SafetensorsTest {
         assertReadFails("data-cut.safetensors", Arrays.copyOf(whole, whole.length - 4), "tensor \"t\"",
                 "out of range");
         assertReadFails("json.safetensors", file("{\"t\": [1,", new byte[0]), "not valid JSON");
+        assertReadFails("twice.safetensors", file("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", floats(1, 2)), "Duplicate", "\"t\"");
         assertReadFails("array.safetensors", file("[1, 2]", new byte[0]), "not a JSON object");
         assertReadFails("range.safetensors",
                 file("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", floats(1, 2)),

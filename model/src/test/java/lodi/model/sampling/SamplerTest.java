@@ -183,7 +183,7 @@ class SamplerTest {
         SampleResult constrained = new LowConfidenceSampler(2, TokenChoice.greedy().restrictedToCandidates(candidates),
                 SPECIAL, false).sample(sameEverywhere, masked);
         assertArrayEquals(new int[] {31, 31}, constrained.responses()[0]);
-        assertEquals(1, CandidateScorer.closest(constrained.responses()[0], candidates));
+        assertArrayEquals(new int[] {1, 1}, constrained.closestCandidates(candidates));
     }
 
     @Test
