@@ -60,28 +60,28 @@ class CorruptionTest {
         int rows = 3000;
         int length = 40;
         TokenBatch clean = batch(rows, 2, length);
-        NoiseSchedule schedule = NoiseSchedule.linear(100);
-        Corruption.Corrupted c = Corruption.conditional(schedule, SPECIAL).training(clean, ids(rows), 11, 3);
-        double masked = 0;
-        double expected = 0;
-        double variance = 0;
-        for (int b = 0; b < rows; b++) {
-            double p = schedule.maskProbability(c.times()[b]);
-            if (c.times()[b] < 0.1) {
-                continue; // the at-least-one rule raises the rate of nearly clean rows on purpose
+        for (NoiseSchedule schedule : List.of(NoiseSchedule.linear(100), NoiseSchedule.cosine(100),
+                NoiseSchedule.logLinear(1e-3, 100))) {
+            Corruption.Corrupted c = Corruption.conditional(schedule, SPECIAL).training(clean, ids(rows), 11, 3);
+            double masked = 0;
+            double expected = 0;
+            double variance = 0;
+            double meanTime = 0;
+            for (int b = 0; b < rows; b++) {
+                meanTime += c.times()[b] / rows;
+                double p = schedule.maskProbability(c.times()[b]);
+                if (p < 0.15) {
+                    continue; // the at-least-one rule raises the rate of nearly clean rows on purpose
+                }
+                for (int position : clean.responsePositions(b)) {
+                    masked += c.batch().ids()[position] == SPECIAL.mask() ? 1 : 0;
+                }
+                expected += p * length;
+                variance += p * (1 - p) * length;
             }
-            for (int position : clean.responsePositions(b)) {
-                masked += c.batch().ids()[position] == SPECIAL.mask() ? 1 : 0;
-            }
-            expected += p * length;
-            variance += p * (1 - p) * length;
+            assertEquals(expected, masked, 5 * Math.sqrt(variance), schedule + ": masked tokens vs Σ (1 − ᾱ_t)");
+            assertEquals(0.5, meanTime, 0.02, schedule + ": times uniform over the schedule's range");
         }
-        assertEquals(expected, masked, 5 * Math.sqrt(variance), "masked tokens vs Σ (1 − ᾱ_t)");
-        double meanTime = 0;
-        for (float t : c.times()) {
-            meanTime += t;
-        }
-        assertEquals(0.505, meanTime / rows, 0.02, "t uniform on 1..T");
     }
 
     @Test
