@@ -3,6 +3,7 @@ package lodi.autograd;
 import java.util.Arrays;
 import lodi.tensor.Gemm;
 import lodi.tensor.Tensor;
+import lodi.tensor.VectorOps;
 
 /**
  * Matrix products with their backward passes.
@@ -34,7 +35,8 @@ public final class MatrixOps {
         Gemm.sgemm(false, true, rows, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
                 0f, y.data(), y.offset(), out);
         if (bias != null) {
-            addRowVector(y, bias.value());
+            Tensor b = bias.value();
+            VectorOps.addRowVector(rows, out, y.data(), y.offset(), b.data(), b.offset());
         }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.op(y, dy -> {
@@ -52,7 +54,8 @@ public final class MatrixOps {
             }
             if (bias != null && bias.requiresGrad()) {
                 // inverts y += b (broadcast over rows): db[O] += Σ_rows dy[R,O]
-                addColumnSums(dy, bias.gradBuffer());
+                Tensor db = bias.gradBuffer();
+                VectorOps.addColumnSums(rows, out, dy.data(), dy.offset(), db.data(), db.offset());
             }
         }, inputs);
     }
@@ -90,29 +93,5 @@ public final class MatrixOps {
                 }
             }
         }, a, b);
-    }
-
-    private static void addRowVector(Tensor y, Tensor bias) {
-        float[] yd = y.data();
-        float[] bd = bias.data();
-        int cols = y.cols();
-        for (int r = 0; r < y.rows(); r++) {
-            int base = y.offset() + r * cols;
-            for (int j = 0; j < cols; j++) {
-                yd[base + j] += bd[bias.offset() + j];
-            }
-        }
-    }
-
-    private static void addColumnSums(Tensor dy, Tensor into) {
-        float[] d = dy.data();
-        float[] g = into.data();
-        int cols = dy.cols();
-        for (int r = 0; r < dy.rows(); r++) {
-            int base = dy.offset() + r * cols;
-            for (int j = 0; j < cols; j++) {
-                g[into.offset() + j] += d[base + j];
-            }
-        }
     }
 }

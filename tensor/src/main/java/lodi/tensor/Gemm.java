@@ -15,26 +15,52 @@ public final class Gemm {
     private Gemm() {
     }
 
-    /** C (M×N) = alpha·op(A)·op(B) + beta·C. With beta = 0, C's prior contents are ignored (even NaN). */
+    /**
+     * C (M×N) = alpha·op(A)·op(B) + beta·C. With beta = 0, C's prior contents are ignored (even NaN).
+     *
+     * <p>Each element is one fma chain over k in increasing order (see {@link PackedGemm}), so the result is
+     * bitwise the same for any thread count. Large products are split over {@link Parallel}'s pool.
+     */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        CALLS.increment();
-        GemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, true);
     }
 
     /**
      * {@code batch} independent GEMMs; operand i starts at off + i·stride. Used for attention heads, where
-     * each (batch, head) pair is one small GEMM.
+     * each (batch, head) pair is one small GEMM: small members run whole on one thread each, in parallel over
+     * the batch; large members run one after another, each split over the pool.
      */
     public static void sgemmBatched(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                     float[] a, int aOff, int lda, int strideA,
                                     float[] b, int bOff, int ldb, int strideB,
                                     float beta, float[] c, int cOff, int ldc, int strideC, int batch) {
+        if (batch < 0) {
+            throw new IllegalArgumentException("negative GEMM batch " + batch);
+        }
+        boolean small = (long) m * n * k < PackedGemm.PARALLEL_MIN_MACS;
+        if (small && batch > 1 && Simd.enabled()) {
+            Parallel.forEach(batch, i -> run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
+                    b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc, false));
+            return;
+        }
         for (int i = 0; i < batch; i++) {
             sgemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
                     beta, c, cOff + i * strideC, ldc);
         }
+    }
+
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, boolean parallel) {
+        CALLS.increment();
+        if (!Simd.enabled()) {
+            GemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        PackedGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel);
     }
 
     /** Convenience for whole row-major matrices: C = op(A)·op(B) (+ C when {@code accumulate}). */

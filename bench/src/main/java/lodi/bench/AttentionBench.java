@@ -1,0 +1,128 @@
+package lodi.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import lodi.bench.AttentionWorkload.Pass;
+import lodi.tensor.Parallel;
+import lodi.tensor.Simd;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code lodi bench attention}: fused attention against the naive composition, B=64, H=4, Dh=32, S=64 and
+ * 128, forward and forward+backward, median wall time of repeated runs. FLOPs as in {@link AttentionWorkload}.
+ */
+@Command(name = "attention", mixinStandardHelpOptions = true,
+        description = "Fused multi-head attention vs the naive composition (B=64, H=4, Dh=32, S=64 and 128).")
+public final class AttentionBench implements Runnable {
+    private static final int BATCH = 64;
+    private static final int HEADS = 4;
+    private static final int HEAD_DIM = 32;
+    private static final int[] SEQS = {64, 128};
+    /** Per implementation and configuration: warm up this long, then time runs until this long has passed. */
+    private static final long WARMUP_NANOS = 400_000_000L;
+    private static final long MEASURE_NANOS = 1_200_000_000L;
+    private static final int MIN_RUNS = 3;
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    @Option(names = "--json", description = "Print one JSON object per line instead of a table.")
+    private boolean json;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Kernel threads (default: LODI_THREADS or all cores).")
+    private Integer threads;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--threads must be at least 1, got " + threads);
+            }
+            Parallel.setThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int seq : SEQS) {
+            AttentionWorkload work = new AttentionWorkload(BATCH, HEADS, seq, HEAD_DIM);
+            for (Pass pass : Pass.values()) {
+                double fusedMs = medianMillis(() -> work.fused(pass));
+                double naiveMs = medianMillis(() -> work.naive(pass));
+                double flops = work.flops(pass);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("kernel", "attention");
+                row.put("batch", BATCH);
+                row.put("heads", HEADS);
+                row.put("seq", seq);
+                row.put("head_dim", HEAD_DIM);
+                row.put("pass", pass.label());
+                row.put("threads", Parallel.threads());
+                row.put("simd", Simd.enabled());
+                row.put("ms", round(fusedMs));
+                row.put("gflops", round(flops / fusedMs / 1e6));
+                row.put("naive_ms", round(naiveMs));
+                row.put("naive_gflops", round(flops / naiveMs / 1e6));
+                row.put("speedup_vs_naive", round(naiveMs / fusedMs));
+                rows.add(row);
+                if (json) {
+                    out.println(JSON.writeValueAsString(row));
+                    out.flush();
+                }
+            }
+        }
+        if (!json) {
+            printTable(out, rows);
+        }
+    }
+
+    private static void printTable(PrintWriter out, List<Map<String, Object>> rows) {
+        out.printf("attention B=%d H=%d Dh=%d, threads=%d, simd=%s, no padding; median wall time%n",
+                BATCH, HEADS, HEAD_DIM, Parallel.threads(), Simd.enabled() ? "on" : "off");
+        out.printf("%5s %-7s %10s %9s %10s %9s %8s%n", "seq", "pass", "fused ms", "GFLOP/s", "naive ms", "GFLOP/s",
+                "speedup");
+        for (Map<String, Object> row : rows) {
+            out.printf("%5d %-7s %10.2f %9.1f %10.2f %9.1f %7.2fx%n", row.get("seq"), row.get("pass"), row.get("ms"),
+                    row.get("gflops"), row.get("naive_ms"), row.get("naive_gflops"), row.get("speedup_vs_naive"));
+        }
+        out.println("FLOPs: fwd 4·B·H·S²·Dh; fwdbwd 3.5× fwd (backward 2.5× forward, FlashAttention-2 convention).");
+        out.flush();
+    }
+
+    /** Warms up, then times single runs until both MIN_RUNS and MEASURE_NANOS are reached; the median run. */
+    private static double medianMillis(DoubleSupplier run) {
+        double sink = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < WARMUP_NANOS) {
+            sink += run.getAsDouble();
+        }
+        List<Long> times = new ArrayList<>();
+        start = System.nanoTime();
+        while (times.size() < MIN_RUNS || System.nanoTime() - start < MEASURE_NANOS) {
+            long t0 = System.nanoTime();
+            sink += run.getAsDouble();
+            times.add(System.nanoTime() - t0);
+        }
+        if (Double.isNaN(sink)) {
+            throw new IllegalStateException("attention benchmark produced NaN");
+        }
+        long[] sorted = times.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return median / 1e6;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+}

@@ -1,0 +1,154 @@
+package lodi.model.diffusion;
+
+import java.util.stream.IntStream;
+import lodi.model.SpecialTokens;
+import lodi.model.TokenBatch;
+import lodi.tensor.CounterRng;
+
+/**
+ * The forward (noising) process: draws a time per example and replaces tokens by [MASK] with probability
+ * 1 − ᾱ(time), independently.
+ *
+ * <p>Which tokens may be masked: {@link #conditional} corrupts only response tokens (the prompt is the
+ * condition and is always visible); {@link #unconditional} corrupts every token of a plain-text row that is
+ * not special ([CLS], [SEP], [PAD], [UNK], [MASK]). Every example gets at least one masked token, so every
+ * example contributes to the loss: when a draw masks nothing, the mask is re-drawn (same time, fresh
+ * randomness) up to {@value #MAX_REDRAWS} times, after which one candidate token chosen uniformly is masked.
+ * At tiny mask rates (cosine t = 1 masks 0.06% of tokens) this makes the effective rate a little higher
+ * than 1 − ᾱ; that is the price of never wasting an example.
+ *
+ * <p>Randomness is a pure function of (seed, example id, draw, purpose) through {@link CounterRng}: an
+ * example's corruption depends neither on the batch it sits in nor on the thread count. The k-th candidate
+ * token of an example is keyed by k, so truncating a prompt does not change its response's mask.
+ * {@link #training} keys by a caller-chosen {@code draw} (e.g. the epoch or global step, so an example gets a
+ * fresh mask each time it is seen); {@link #evaluation} uses a fixed seed and draw, so an example with the
+ * same stable id gets the same time and mask in every evaluation, for every method and training seed.
+ */
+public final class Corruption {
+    /** Re-draws of an all-clean mask before one token is forced. */
+    public static final int MAX_REDRAWS = 8;
+    /** The seed of {@link #evaluation}. */
+    public static final long EVALUATION_SEED = 0x10D1_E7A1L;
+
+    private static final int PURPOSE_TIME = 0;
+    private static final int PURPOSE_MASK = 1;
+    private static final int PURPOSE_FORCE = 2;
+
+    private final NoiseSchedule schedule;
+    private final SpecialTokens special;
+    private final boolean conditional;
+
+    private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean conditional) {
+        this.schedule = schedule;
+        this.special = special;
+        this.conditional = conditional;
+    }
+
+    /** Corrupts response tokens only. */
+    public static Corruption conditional(NoiseSchedule schedule, SpecialTokens special) {
+        return new Corruption(schedule, special, true);
+    }
+
+    /** Corrupts every non-special token (plain-text pre-training style). */
+    public static Corruption unconditional(NoiseSchedule schedule, SpecialTokens special) {
+        return new Corruption(schedule, special, false);
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * The result of corrupting a batch.
+     *
+     * @param batch     the corrupted batch (same layout, masked ids)
+     * @param positions the scored flat positions [N] (exactly the masked ones), row-major order
+     * @param targets   the clean token id at each scored position [N]
+     * @param times     the diffusion time of each example [B], in (0, 1]
+     * @param weights   the ELBO loss weight of each scored row [N] ({@link NoiseSchedule#elboWeight} of its
+     *                  example's time); a trainer may use them or weigh rows uniformly
+     */
+    public record Corrupted(TokenBatch batch, int[] positions, int[] targets, float[] times, float[] weights) {
+    }
+
+    /** A training corruption: fresh for each {@code (seed, draw)}, keyed per example by {@code exampleIds}. */
+    public Corrupted training(TokenBatch clean, long[] exampleIds, long seed, long draw) {
+        return corrupt(clean, exampleIds, seed, draw);
+    }
+
+    /** The evaluation corruption: a fixed seed, so the same example id always gets the same time and mask. */
+    public Corrupted evaluation(TokenBatch clean, long[] exampleIds) {
+        return corrupt(clean, exampleIds, EVALUATION_SEED, 0);
+    }
+
+    private Corrupted corrupt(TokenBatch clean, long[] exampleIds, long seed, long draw) {
+        if (exampleIds.length != clean.batch()) {
+            throw new IllegalArgumentException(exampleIds.length + " example ids for a batch of " + clean.batch());
+        }
+        int[] ids = clean.ids().clone();
+        boolean[] masked = new boolean[ids.length];
+        float[] times = new float[clean.batch()];
+        float[] rowWeights = new float[clean.batch()];
+        for (int b = 0; b < clean.batch(); b++) {
+            int[] candidates = candidates(clean, b);
+            if (candidates.length == 0) {
+                throw new IllegalArgumentException("example " + exampleIds[b] + " (row " + b + ") has no "
+                        + (conditional ? "response" : "non-special") + " token to mask");
+            }
+            double time = schedule.sampleTime(
+                    CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_TIME, 0), 0));
+            times[b] = (float) time;
+            rowWeights[b] = (float) schedule.elboWeight(time);
+            maskRow(candidates, schedule.maskProbability(time), seed, exampleIds[b], draw, masked);
+        }
+        int count = 0;
+        for (boolean m : masked) {
+            count += m ? 1 : 0;
+        }
+        int[] positions = new int[count];
+        int[] targets = new int[count];
+        float[] weights = new float[count];
+        int n = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (masked[i]) {
+                positions[n] = i;
+                targets[n] = ids[i];
+                weights[n] = rowWeights[i / clean.seqLen()];
+                ids[i] = special.mask();
+                n++;
+            }
+        }
+        return new Corrupted(clean.withIds(ids), positions, targets, times, weights);
+    }
+
+    private void maskRow(int[] candidates, double maskProbability, long seed, long exampleId, long draw,
+            boolean[] masked) {
+        for (int attempt = 0; attempt <= MAX_REDRAWS; attempt++) {
+            long stream = stream(exampleId, draw, PURPOSE_MASK, attempt);
+            boolean any = false;
+            for (int k = 0; k < candidates.length; k++) {
+                boolean m = CounterRng.uniform(seed, stream, k) < maskProbability;
+                masked[candidates[k]] = m;
+                any |= m;
+            }
+            if (any) {
+                return;
+            }
+        }
+        float u = CounterRng.uniform(seed, stream(exampleId, draw, PURPOSE_FORCE, 0), 0);
+        masked[candidates[Math.min(candidates.length - 1, (int) (u * candidates.length))]] = true;
+    }
+
+    private int[] candidates(TokenBatch clean, int b) {
+        if (conditional) {
+            return clean.responsePositions(b);
+        }
+        int from = b * clean.seqLen();
+        return IntStream.range(from, from + clean.lengths()[b]).filter(i -> !special.isSpecial(clean.ids()[i]))
+                .toArray();
+    }
+
+    private static long stream(long exampleId, long draw, int purpose, int attempt) {
+        return CounterRng.bits(exampleId, draw, ((long) purpose << 32) | attempt);
+    }
+}

@@ -1,0 +1,155 @@
+package lodi.model.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import lodi.model.SpecialTokens;
+import lodi.model.TokenBatch;
+import org.junit.jupiter.api.Test;
+
+class CorruptionTest {
+    static final SpecialTokens SPECIAL = new SpecialTokens(0, 1, 2, 3, 4);
+
+    static TokenBatch batch(int rows, int promptLength, int responseLength) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        for (int b = 0; b < rows; b++) {
+            int offset = b;
+            prompts.add(IntStream.range(0, promptLength).map(i -> 10 + (i + offset) % 50).toArray());
+            responses.add(IntStream.range(0, responseLength).map(i -> 60 + (i * 7 + offset) % 30).toArray());
+        }
+        return TokenBatch.of(prompts, responses, SPECIAL, 512);
+    }
+
+    static long[] ids(int n) {
+        return LongStream.range(1000, 1000 + n).toArray();
+    }
+
+    @Test
+    void conditionalMasksOnlyResponsesAndReportsTargets() {
+        TokenBatch clean = batch(64, 9, 5);
+        Corruption.Corrupted c = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL).training(clean, ids(64), 7, 0);
+        for (int i = 0; i < clean.ids().length; i++) {
+            if (!clean.response()[i]) {
+                assertEquals(clean.ids()[i], c.batch().ids()[i], "non-response position " + i + " changed");
+            }
+        }
+        int n = 0;
+        for (int i = 0; i < clean.ids().length; i++) {
+            if (c.batch().ids()[i] == SPECIAL.mask()) {
+                assertEquals(i, c.positions()[n]);
+                assertEquals(clean.ids()[i], c.targets()[n]);
+                float time = c.times()[i / clean.seqLen()];
+                assertEquals((float) NoiseSchedule.cosine(100).elboWeight(time), c.weights()[n], 0);
+                n++;
+            }
+        }
+        assertEquals(n, c.positions().length);
+    }
+
+    @Test
+    void maskingRateMatchesTheSchedule() {
+        int rows = 3000;
+        int length = 40;
+        TokenBatch clean = batch(rows, 2, length);
+        for (NoiseSchedule schedule : List.of(NoiseSchedule.linear(100), NoiseSchedule.cosine(100),
+                NoiseSchedule.logLinear(1e-3, 100))) {
+            Corruption.Corrupted c = Corruption.conditional(schedule, SPECIAL).training(clean, ids(rows), 11, 3);
+            double masked = 0;
+            double expected = 0;
+            double variance = 0;
+            double meanTime = 0;
+            for (int b = 0; b < rows; b++) {
+                meanTime += c.times()[b] / rows;
+                double p = schedule.maskProbability(c.times()[b]);
+                if (p < 0.15) {
+                    continue; // the at-least-one rule raises the rate of nearly clean rows on purpose
+                }
+                for (int position : clean.responsePositions(b)) {
+                    masked += c.batch().ids()[position] == SPECIAL.mask() ? 1 : 0;
+                }
+                expected += p * length;
+                variance += p * (1 - p) * length;
+            }
+            assertEquals(expected, masked, 5 * Math.sqrt(variance), schedule + ": masked tokens vs Σ (1 − ᾱ_t)");
+            assertEquals(0.5, meanTime, 0.02, schedule + ": times uniform over the schedule's range");
+        }
+    }
+
+    @Test
+    void everyExampleGetsAtLeastOneMask() {
+        int rows = 2000;
+        TokenBatch clean = batch(rows, 3, 2);
+        Corruption.Corrupted c = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL).training(clean, ids(rows), 5, 0);
+        int[] perRow = new int[rows];
+        for (int position : c.positions()) {
+            perRow[position / clean.seqLen()]++;
+        }
+        assertTrue(Arrays.stream(perRow).allMatch(k -> k >= 1), "a row with no masked token");
+    }
+
+    @Test
+    void evaluationDependsOnlyOnTheExampleId() {
+        TokenBatch clean = batch(8, 4, 6);
+        Corruption corruption = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL);
+        long[] exampleIds = ids(8);
+        Corruption.Corrupted first = corruption.evaluation(clean, exampleIds);
+        Corruption.Corrupted again = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL).evaluation(clean, exampleIds);
+        assertArrayEquals(first.batch().ids(), again.batch().ids());
+        assertArrayEquals(first.times(), again.times());
+
+        // Example 1003 alone in a batch, with a longer prompt, gets the same time and response mask.
+        TokenBatch alone = TokenBatch.of(List.of(new int[] {5, 6, 7, 8, 9, 10, 11}), List.of(clean.responseIds(3)),
+                SPECIAL, 512);
+        Corruption.Corrupted single = corruption.evaluation(alone, new long[] {1003});
+        assertEquals(first.times()[3], single.times()[0]);
+        assertArrayEquals(first.batch().responseIds(3), single.batch().responseIds(0));
+
+        Corruption.Corrupted trainA = corruption.training(clean, exampleIds, 1, 0);
+        Corruption.Corrupted trainB = corruption.training(clean, exampleIds, 1, 1);
+        assertArrayEquals(trainA.batch().ids(), corruption.training(clean, exampleIds, 1, 0).batch().ids());
+        assertFalse(Arrays.equals(trainA.times(), trainB.times()), "a new draw gives new times");
+    }
+
+    @Test
+    void unconditionalNeverMasksSpecialTokens() {
+        List<int[]> texts = List.of(new int[] {10, 11, 1, 12}, new int[] {13});
+        TokenBatch clean = TokenBatch.plain(texts, SPECIAL, 16);
+        Corruption corruption = Corruption.unconditional(NoiseSchedule.logLinear(1e-3, 10), SPECIAL);
+        for (long draw = 0; draw < 50; draw++) {
+            Corruption.Corrupted c = corruption.training(clean, new long[] {1, 2}, 9, draw);
+            assertTrue(c.positions().length >= 2);
+            for (int position : c.positions()) {
+                assertFalse(SPECIAL.isSpecial(clean.ids()[position]), "masked a special token at " + position);
+            }
+            for (int b = 0; b < 2; b++) {
+                assertEquals(1 / c.times()[b], weightOfRow(c, b, clean.seqLen()), 1e-3);
+            }
+        }
+    }
+
+    private static float weightOfRow(Corruption.Corrupted c, int row, int seqLen) {
+        for (int n = 0; n < c.positions().length; n++) {
+            if (c.positions()[n] / seqLen == row) {
+                return c.weights()[n];
+            }
+        }
+        throw new AssertionError("row " + row + " has no masked token");
+    }
+
+    @Test
+    void aRowWithNothingToMaskIsAnError() {
+        TokenBatch clean = TokenBatch.of(List.of(new int[] {10}), List.of(new int[0]), SPECIAL, 8);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Corruption.conditional(NoiseSchedule.linear(10), SPECIAL).training(clean, new long[] {77}, 1, 0));
+        assertTrue(e.getMessage().contains("example 77"), e.getMessage());
+    }
+}

@@ -1,0 +1,430 @@
+package lodi.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise arithmetic, bias broadcast and deterministic sums on {@code float[]} + offset.
+ *
+ * <p>Shape legend: n = element count, R = rows, C = columns (row-major, leading dimension C).
+ *
+ * <p>Elementwise kernels are split into fixed chunks over {@link Parallel}; row kernels give each row to one
+ * task; column sums give each column to one task, which adds the rows in order. Whole-tensor sums add fixed
+ * blocks of {@link #SUM_BLOCK} elements and combine the block sums in block order in double. So every result
+ * is bitwise the same for any thread count. Kernels whose names start with {@code add} accumulate ({@code +=})
+ * into their output, which is what gradient buffers need.
+ */
+public final class VectorOps {
+    static final VectorSpecies<Float> F = Simd.F;
+    static final int L = F.length();
+    /** Block size of {@link #sum} and {@link #sumOfSquares}: the combination order depends on it alone. */
+    static final int SUM_BLOCK = 1 << 14;
+    /** Columns per task of {@link #addColumnSums}; a multiple of the vector length. */
+    static final int COLUMN_TASK = 64;
+
+    private VectorOps() {
+    }
+
+    private static int rowGrain(int cols) {
+        return Math.max(1, 8192 / Math.max(1, cols));
+    }
+
+    // ---- c = a + b -------------------------------------------------------------------------------------
+
+    /** c[i] = a[i] + b[i] for i in [0, n). */
+    public static void add(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                addVector(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            } else {
+                addScalar(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            }
+        });
+    }
+
+    static void addScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        for (int i = 0; i < n; i++) {
+            c[cOff + i] = a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    static void addVector(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(c, cOff + i);
+        }
+        for (; i < n; i++) {
+            c[cOff + i] = a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    // ---- c = a ⊙ b -------------------------------------------------------------------------------------
+
+    /** c[i] = a[i]·b[i] for i in [0, n). */
+    public static void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                mulVector(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            } else {
+                mulScalar(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            }
+        });
+    }
+
+    static void mulScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        for (int i = 0; i < n; i++) {
+            c[cOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    static void mulVector(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)).intoArray(c, cOff + i);
+        }
+        for (; i < n; i++) {
+            c[cOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    // ---- c += a ⊙ b (the backward of a product) ----------------------------------------------------------
+
+    /** c[i] += a[i]·b[i] for i in [0, n). */
+    public static void addProduct(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                addProductVector(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            } else {
+                addProductScalar(to - from, a, aOff + from, b, bOff + from, c, cOff + from);
+            }
+        });
+    }
+
+    static void addProductScalar(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        for (int i = 0; i < n; i++) {
+            c[cOff + i] += a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    static void addProductVector(int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, a, aOff + i)
+                    .fma(FloatVector.fromArray(F, b, bOff + i), FloatVector.fromArray(F, c, cOff + i))
+                    .intoArray(c, cOff + i);
+        }
+        for (; i < n; i++) {
+            c[cOff + i] += a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    // ---- y = alpha·x -----------------------------------------------------------------------------------
+
+    /** y[i] = alpha·x[i] for i in [0, n); x and y may be the same range. */
+    public static void scale(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                scaleVector(to - from, alpha, x, xOff + from, y, yOff + from);
+            } else {
+                scaleScalar(to - from, alpha, x, xOff + from, y, yOff + from);
+            }
+        });
+    }
+
+    static void scaleScalar(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    static void scaleVector(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = alpha * x[xOff + i];
+        }
+    }
+
+    // ---- y += alpha·x ----------------------------------------------------------------------------------
+
+    /** y[i] += alpha·x[i] for i in [0, n) (BLAS saxpy). The vector path fuses the multiply-add. */
+    public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                axpyVector(to - from, alpha, x, xOff + from, y, yOff + from);
+            } else {
+                axpyScalar(to - from, alpha, x, xOff + from, y, yOff + from);
+            }
+        });
+    }
+
+    static void axpyScalar(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    static void axpyVector(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector a = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(a, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** y[i] += x[i] for i in [0, n): gradient accumulation. Exact in both paths (a product by 1 is exact). */
+    public static void addInPlace(int n, float[] x, int xOff, float[] y, int yOff) {
+        axpy(n, 1f, x, xOff, y, yOff);
+    }
+
+    // ---- y += alpha (the backward of a sum to a scalar) ------------------------------------------------
+
+    /** y[i] += alpha for i in [0, n). */
+    public static void addConstant(int n, float alpha, float[] y, int yOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                addConstantVector(to - from, alpha, y, yOff + from);
+            } else {
+                addConstantScalar(to - from, alpha, y, yOff + from);
+            }
+        });
+    }
+
+    static void addConstantScalar(int n, float alpha, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha;
+        }
+    }
+
+    static void addConstantVector(int n, float alpha, float[] y, int yOff) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, y, yOff + i).add(alpha).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha;
+        }
+    }
+
+    // ---- x[R,C] += b[C] (bias add, broadcast over rows) ------------------------------------------------
+
+    /** x[r, c] += b[c] for every row r of the R×C matrix x: a bias added to every row. */
+    public static void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff) {
+        boolean simd = Simd.enabled();
+        Parallel.forEach(rows, rowGrain(cols), r -> {
+            if (simd) {
+                addRowVectorVector(1, cols, x, xOff + r * cols, b, bOff);
+            } else {
+                addRowVectorScalar(1, cols, x, xOff + r * cols, b, bOff);
+            }
+        });
+    }
+
+    static void addRowVectorScalar(int rows, int cols, float[] x, int xOff, float[] b, int bOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                x[row + c] += b[bOff + c];
+            }
+        }
+    }
+
+    static void addRowVectorVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff) {
+        int upper = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * cols;
+            int c = 0;
+            for (; c < upper; c += L) {
+                FloatVector.fromArray(F, x, row + c).add(FloatVector.fromArray(F, b, bOff + c)).intoArray(x, row + c);
+            }
+            for (; c < cols; c++) {
+                x[row + c] += b[bOff + c];
+            }
+        }
+    }
+
+    // ---- out[R] = Σ_c x[R,C] ---------------------------------------------------------------------------
+
+    /** out[r] = Σ_c x[r, c] for every row r of the R×C matrix x. */
+    public static void rowSums(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        boolean simd = Simd.enabled();
+        Parallel.forEach(rows, rowGrain(cols), r -> {
+            if (simd) {
+                rowSumsVector(1, cols, x, xOff + r * cols, out, outOff + r);
+            } else {
+                rowSumsScalar(1, cols, x, xOff + r * cols, out, outOff + r);
+            }
+        });
+    }
+
+    static void rowSumsScalar(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * cols;
+            float sum = 0f;
+            for (int c = 0; c < cols; c++) {
+                sum += x[row + c];
+            }
+            out[outOff + r] = sum;
+        }
+    }
+
+    static void rowSumsVector(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int upper = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * cols;
+            FloatVector acc = FloatVector.zero(F);
+            int c = 0;
+            for (; c < upper; c += L) {
+                acc = acc.add(FloatVector.fromArray(F, x, row + c));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) {
+                sum += x[row + c];
+            }
+            out[outOff + r] = sum;
+        }
+    }
+
+    // ---- out[C] += Σ_r x[R,C] (the backward of a bias add) ---------------------------------------------
+
+    /**
+     * out[c] += Σ_r x[r, c] for every column c of the R×C matrix x. Each column's rows are added in row
+     * order by one task, so the result does not depend on the thread count; both paths give the same bits.
+     */
+    public static void addColumnSums(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        boolean simd = Simd.enabled();
+        int tasks = (cols + COLUMN_TASK - 1) / COLUMN_TASK;
+        int grain = Math.max(1, 65536 / Math.max(1, rows * COLUMN_TASK));
+        Parallel.forEach(tasks, grain, t -> {
+            int from = t * COLUMN_TASK;
+            int width = Math.min(COLUMN_TASK, cols - from);
+            if (simd) {
+                addColumnSumsVector(rows, width, cols, x, xOff + from, out, outOff + from);
+            } else {
+                addColumnSumsScalar(rows, width, cols, x, xOff + from, out, outOff + from);
+            }
+        });
+    }
+
+    /** Columns [0, width) of a matrix with leading dimension ld. */
+    static void addColumnSumsScalar(int rows, int width, int ld, float[] x, int xOff, float[] out, int outOff) {
+        for (int c = 0; c < width; c++) {
+            float sum = 0f;
+            for (int r = 0; r < rows; r++) {
+                sum += x[xOff + r * ld + c];
+            }
+            out[outOff + c] += sum;
+        }
+    }
+
+    static void addColumnSumsVector(int rows, int width, int ld, float[] x, int xOff, float[] out, int outOff) {
+        int c = 0;
+        for (int upper = F.loopBound(width); c < upper; c += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                acc = acc.add(FloatVector.fromArray(F, x, xOff + r * ld + c));
+            }
+            acc.add(FloatVector.fromArray(F, out, outOff + c)).intoArray(out, outOff + c);
+        }
+        for (; c < width; c++) {
+            float sum = 0f;
+            for (int r = 0; r < rows; r++) {
+                sum += x[xOff + r * ld + c];
+            }
+            out[outOff + c] += sum;
+        }
+    }
+
+    // ---- Σ x and Σ x² over a whole tensor ----------------------------------------------------------------
+
+    /** Σ_i x[i] over [0, n): float sums per {@link #SUM_BLOCK}, combined in block order in double. */
+    public static double sum(int n, float[] x, int xOff) {
+        boolean simd = Simd.enabled();
+        return combineBlocks(n, (from, to) -> simd
+                ? sumVector(to - from, x, xOff + from)
+                : sumScalar(to - from, x, xOff + from));
+    }
+
+    static float sumScalar(int n, float[] x, int xOff) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float sumVector(int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            acc = acc.add(FloatVector.fromArray(F, x, xOff + i));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += x[xOff + i];
+        }
+        return sum;
+    }
+
+    /**
+     * Σ_i x[i]² over [0, n), for gradient-norm clipping: float sums per {@link #SUM_BLOCK}, combined in block
+     * order in double.
+     */
+    public static double sumOfSquares(int n, float[] x, int xOff) {
+        boolean simd = Simd.enabled();
+        return combineBlocks(n, (from, to) -> simd
+                ? sumOfSquaresVector(to - from, x, xOff + from)
+                : sumOfSquaresScalar(to - from, x, xOff + from));
+    }
+
+    static float sumOfSquaresScalar(int n, float[] x, int xOff) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += x[xOff + i] * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float sumOfSquaresVector(int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            acc = v.fma(v, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += x[xOff + i] * x[xOff + i];
+        }
+        return sum;
+    }
+
+    @FunctionalInterface
+    private interface BlockSum {
+        float of(int from, int to);
+    }
+
+    /** The one allocation here is the block-sum array: n / 16384 doubles. */
+    private static double combineBlocks(int n, BlockSum block) {
+        int blocks = (n + SUM_BLOCK - 1) / SUM_BLOCK;
+        double[] partial = new double[blocks];
+        Parallel.forEach(blocks, b -> partial[b] = block.of(b * SUM_BLOCK, Math.min(n, (b + 1) * SUM_BLOCK)));
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+}

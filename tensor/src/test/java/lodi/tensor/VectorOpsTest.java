@@ -1,0 +1,154 @@
+package lodi.tensor;
+
+import static lodi.tensor.KernelChecks.OFF;
+import static lodi.tensor.KernelChecks.SIZES;
+import static lodi.tensor.KernelChecks.assertClose;
+import static lodi.tensor.KernelChecks.random;
+import static lodi.tensor.KernelChecks.withThreads;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class VectorOpsTest {
+    @Test
+    void elementwiseVectorPathsMatchScalarReferences() {
+        for (int n : SIZES) {
+            float[] a = random(1, n, 1f);
+            float[] b = random(2, n, 1f);
+            float[] expected = random(3, n, 1f);
+            float[] actual = expected.clone();
+            // add, mul, scale and addConstant round the same single operation: bitwise equal
+            VectorOps.addScalar(n, a, OFF, b, OFF, expected, OFF);
+            VectorOps.addVector(n, a, OFF, b, OFF, actual, OFF);
+            assertArrayEquals(expected, actual, "add n=" + n);
+            VectorOps.mulScalar(n, a, OFF, b, OFF, expected, OFF);
+            VectorOps.mulVector(n, a, OFF, b, OFF, actual, OFF);
+            assertArrayEquals(expected, actual, "mul n=" + n);
+            VectorOps.scaleScalar(n, -1.7f, a, OFF, expected, OFF);
+            VectorOps.scaleVector(n, -1.7f, a, OFF, actual, OFF);
+            assertArrayEquals(expected, actual, "scale n=" + n);
+            VectorOps.addConstantScalar(n, 0.3f, expected, OFF);
+            VectorOps.addConstantVector(n, 0.3f, actual, OFF);
+            assertArrayEquals(expected, actual, "addConstant n=" + n);
+            // axpy and addProduct fuse the multiply-add in the vector path: one rounding instead of two
+            VectorOps.axpyScalar(n, 0.7f, a, OFF, expected, OFF);
+            VectorOps.axpyVector(n, 0.7f, a, OFF, actual, OFF);
+            assertClose(expected, actual, 1e-6, 1e-6, "axpy n=" + n);
+            VectorOps.addProductScalar(n, a, OFF, b, OFF, expected, OFF);
+            VectorOps.addProductVector(n, a, OFF, b, OFF, actual, OFF);
+            assertClose(expected, actual, 1e-6, 1e-6, "addProduct n=" + n);
+        }
+    }
+
+    @Test
+    void publicEntryPointsSplitLargeInputsIntoChunksCorrectly() {
+        int n = 3 * ElementChunks.CHUNK + 5;
+        float[] a = random(4, n, 1f);
+        float[] b = random(5, n, 1f);
+        float[] c = new float[OFF + n];
+        VectorOps.add(n, a, OFF, b, OFF, c, OFF);
+        VectorOps.axpy(n, 2f, a, OFF, c, OFF);
+        for (int i = OFF; i < OFF + n; i++) {
+            assertEquals(3 * a[i] + b[i], c[i], 1e-5f, "element " + i);
+        }
+        VectorOps.addInPlace(n, a, OFF, c, OFF);
+        assertEquals(4 * a[OFF + n - 1] + b[OFF + n - 1], c[OFF + n - 1], 1e-5f);
+    }
+
+    @Test
+    void rowVectorAddAndRowSumsMatchScalarReferences() {
+        for (int cols : SIZES) {
+            int rows = 5;
+            float[] x = random(6, rows * cols, 1f);
+            float[] bias = random(7, cols, 1f);
+            float[] expected = x.clone();
+            float[] actual = x.clone();
+            VectorOps.addRowVectorScalar(rows, cols, expected, OFF, bias, OFF);
+            VectorOps.addRowVectorVector(rows, cols, actual, OFF, bias, OFF);
+            assertArrayEquals(expected, actual, "addRowVector cols=" + cols);
+
+            float[] sumsExpected = new float[rows + 1];
+            float[] sumsActual = new float[rows + 1];
+            VectorOps.rowSumsScalar(rows, cols, x, OFF, sumsExpected, 1);
+            VectorOps.rowSumsVector(rows, cols, x, OFF, sumsActual, 1);
+            // different summation order: relative error grows with the row length
+            assertClose(sumsExpected, sumsActual, 1e-6 * cols, 1e-6 * cols, "rowSums cols=" + cols);
+            float[] sumsPublic = new float[rows + 1];
+            VectorOps.rowSums(rows, cols, x, OFF, sumsPublic, 1);
+            assertArrayEquals(Simd.enabled() ? sumsActual : sumsExpected, sumsPublic);
+        }
+    }
+
+    @Test
+    void columnSumsAreBitwiseEqualOnBothPathsAndAccumulate() {
+        for (int cols : SIZES) {
+            for (int rows : new int[] {1, 4, 19}) {
+                float[] x = random(8, rows * cols, 1f);
+                float[] expected = random(9, cols, 1f);
+                float[] actual = expected.clone();
+                // each column adds its rows in row order on both paths: the same bits
+                VectorOps.addColumnSumsScalar(rows, cols, cols, x, OFF, expected, OFF);
+                VectorOps.addColumnSumsVector(rows, cols, cols, x, OFF, actual, OFF);
+                assertArrayEquals(expected, actual, "columnSums rows=" + rows + " cols=" + cols);
+            }
+        }
+        float[] ones = {1, 1, 1, 1, 1, 1};
+        float[] into = {10, 20, 30};
+        VectorOps.addColumnSums(2, 3, ones, 0, into, 0);
+        assertArrayEquals(new float[] {12, 22, 32}, into);
+    }
+
+    @Test
+    void columnSumsDoNotDependOnTheThreadCount() {
+        int rows = 300;
+        int cols = 517;
+        float[] x = random(10, rows * cols, 1f);
+        float[] one = withThreads(1, () -> {
+            float[] out = new float[OFF + cols];
+            VectorOps.addColumnSums(rows, cols, x, OFF, out, OFF);
+            return out;
+        });
+        float[] two = withThreads(2, () -> {
+            float[] out = new float[OFF + cols];
+            VectorOps.addColumnSums(rows, cols, x, OFF, out, OFF);
+            return out;
+        });
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void blockSumsMatchScalarReferencesAndDoubleTruth() {
+        for (int n : SIZES) {
+            float[] x = random(11, n, 1f);
+            double truth = 0;
+            double truthSquares = 0;
+            for (int i = OFF; i < OFF + n; i++) {
+                truth += x[i];
+                truthSquares += (double) x[i] * x[i];
+            }
+            // float accumulation within a block: tolerance relative to Σ|x| resp. Σx²
+            assertEquals(truth, VectorOps.sumScalar(n, x, OFF), 1e-6 * n);
+            assertEquals(truth, VectorOps.sumVector(n, x, OFF), 1e-6 * n);
+            assertEquals(truthSquares, VectorOps.sumOfSquaresScalar(n, x, OFF), 1e-6 * truthSquares);
+            assertEquals(truthSquares, VectorOps.sumOfSquaresVector(n, x, OFF), 1e-6 * truthSquares);
+        }
+    }
+
+    @Test
+    void wholeTensorSumsAreDeterministicAcrossThreadCounts() {
+        int n = 5 * VectorOps.SUM_BLOCK + 77;
+        float[] x = random(12, n, 1f);
+        double truth = 0;
+        for (int i = OFF; i < OFF + n; i++) {
+            truth += (double) x[i] * x[i];
+        }
+        double one = withThreads(1, () -> VectorOps.sumOfSquares(n, x, OFF));
+        double two = withThreads(2, () -> VectorOps.sumOfSquares(n, x, OFF));
+        assertEquals(Double.doubleToLongBits(one), Double.doubleToLongBits(two));
+        assertEquals(truth, one, 1e-5 * truth);
+        double sumOne = withThreads(1, () -> VectorOps.sum(n, x, OFF));
+        double sumTwo = withThreads(2, () -> VectorOps.sum(n, x, OFF));
+        assertEquals(Double.doubleToLongBits(sumOne), Double.doubleToLongBits(sumTwo));
+    }
+}
