@@ -19,7 +19,8 @@ public final class EmbeddingOps {
     public static Variable embedding(Variable table, int[] ids, int... outShapePrefix) {
         Tensor t = table.value();
         if (t.rank() != 2) {
-            throw new IllegalArgumentException("embedding table must be [rows, dim], got " + Arrays.toString(t.shape()));
+            throw new IllegalArgumentException("embedding table must be [rows, dim], got "
+                    + Arrays.toString(t.shape()));
         }
         return ShapeOps.gather(table, ids, outShapePrefix.length == 0 ? new int[] {ids.length} : outShapePrefix);
     }

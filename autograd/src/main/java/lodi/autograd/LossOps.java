@@ -66,7 +66,8 @@ public final class LossOps {
         Tensor loss = Tensor.full((float) (total / divisor));
         return Variable.op(loss, dLoss -> {
             if (logits.requiresGrad()) {
-                // inverts loss = Σᵢ wᵢ·(logSumExp(xᵢ) − xᵢ[tᵢ]) / divisor: dxᵢ += (softmax(xᵢ) − onehot(tᵢ))·wᵢ·dLoss/divisor
+                // inverts loss = Σᵢ wᵢ·(logSumExp(xᵢ) − xᵢ[tᵢ]) / divisor:
+                // dxᵢ += (softmax(xᵢ) − onehot(tᵢ))·wᵢ·dLoss/divisor
                 float upstream = dLoss.get(0) / divisor;
                 float[] rowScale = new float[n];
                 for (int i = 0; i < n; i++) {

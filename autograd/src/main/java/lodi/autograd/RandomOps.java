@@ -25,7 +25,8 @@ public final class RandomOps {
             if (x.requiresGrad()) {
                 // inverts y = keep ? x/(1 − p) : 0 with the same (seed, stream): dx += keep ? dy/(1 − p) : 0
                 Tensor dx = x.gradBuffer();
-                DropoutKernel.backward(dy.data(), dy.offset(), dx.data(), dx.offset(), xv.size(), p, seed, stream, true);
+                DropoutKernel.backward(dy.data(), dy.offset(), dx.data(), dx.offset(), xv.size(), p, seed, stream,
+                        true);
             }
         }, x);
     }

@@ -22,8 +22,8 @@ public final class CrossEntropy {
     public static final int IGNORE_INDEX = -100;
 
     private static final VectorSpecies<Float> F = Simd.F;
-    /** Rows per task below which scheduling costs more than it saves (rows are usually wide). */
-    private static final int ROW_GRAIN = 1;
+    /** Floats per task below which scheduling costs more than it saves. */
+    private static final int GRAIN_FLOATS = 4096;
 
     private CrossEntropy() {
     }
@@ -36,7 +36,7 @@ public final class CrossEntropy {
                                float[] loss, float[] logSumExp) {
         checkTargets(targets, n, v, ignoreIndex);
         boolean simd = Simd.enabled();
-        Parallel.forEach(n, ROW_GRAIN, i -> {
+        Parallel.forEach(n, rowGrain(v), i -> {
             if (targets[i] == ignoreIndex) {
                 loss[i] = 0f;
                 logSumExp[i] = 0f;
@@ -59,7 +59,7 @@ public final class CrossEntropy {
                                 boolean accumulate) {
         checkTargets(targets, n, v, ignoreIndex);
         boolean simd = Simd.enabled();
-        Parallel.forEach(n, ROW_GRAIN, i -> {
+        Parallel.forEach(n, rowGrain(v), i -> {
             int drow = dOff + i * dLd;
             if (targets[i] == ignoreIndex) {
                 if (!accumulate) {
@@ -78,20 +78,26 @@ public final class CrossEntropy {
 
     /**
      * index[i] = argmax_j logits[i, j] (the first one on ties); when {@code maxProb} is not null also
-     * maxProb[i] = softmax(logits[i])[index[i]] = exp(max − logSumExp), the sampler's confidence.
+     * maxProb[i] = softmax(logits[i])[index[i]] = 1/Σⱼ exp(logits[i, j] − max), the sampler's confidence.
      */
     public static void argmax(float[] logits, int off, int ld, int n, int v, int[] index, float[] maxProb) {
         if (v < 1) {
             throw new IllegalArgumentException("argmax over rows of " + v + " classes");
         }
         boolean simd = Simd.enabled();
-        Parallel.forEach(n, ROW_GRAIN, i -> {
+        Parallel.forEach(n, rowGrain(v), i -> {
             int row = off + i * ld;
-            int best = simd ? argmaxVector(logits, row, v) : argmaxScalar(logits, row, v);
-            index[i] = best;
-            if (maxProb != null) {
-                float lse = simd ? logSumExpVector(logits, row, v) : logSumExpScalar(logits, row, v);
-                maxProb[i] = (float) Math.exp(logits[row + best] - lse);
+            if (simd) {
+                float max = maxVector(logits, row, v);
+                index[i] = argmaxVector(logits, row, v, max);
+                if (maxProb != null) {
+                    maxProb[i] = 1f / sumExpVector(logits, row, v, max);
+                }
+            } else {
+                index[i] = argmaxScalar(logits, row, v);
+                if (maxProb != null) {
+                    maxProb[i] = 1f / sumExpScalar(logits, row, v, logits[row + index[i]]);
+                }
             }
         });
     }
@@ -101,35 +107,44 @@ public final class CrossEntropy {
         for (int j = 0; j < v; j++) {
             max = Math.max(max, x[off + j]);
         }
-        float sum = 0f;
-        for (int j = 0; j < v; j++) {
-            sum += (float) Math.exp(x[off + j] - max);
-        }
-        return max + (float) Math.log(sum);
+        return max + (float) Math.log(sumExpScalar(x, off, v, max));
     }
 
     static float logSumExpVector(float[] x, int off, int v) {
+        float max = maxVector(x, off, v);
+        return max + (float) Math.log(sumExpVector(x, off, v, max));
+    }
+
+    /** Σⱼ exp(x[j] − shift). */
+    static float sumExpScalar(float[] x, int off, int v, float shift) {
+        float sum = 0f;
+        for (int j = 0; j < v; j++) {
+            sum += (float) Math.exp(x[off + j] - shift);
+        }
+        return sum;
+    }
+
+    static float sumExpVector(float[] x, int off, int v, float shift) {
         int step = F.length();
         int bound = F.loopBound(v);
-        float max = maxVector(x, off, v);
-        FloatVector shift = FloatVector.broadcast(F, max);
+        FloatVector shiftV = FloatVector.broadcast(F, shift);
         // two accumulators: exp's latency, not its throughput, would otherwise bound the loop
         FloatVector sum0 = FloatVector.zero(F);
         FloatVector sum1 = FloatVector.zero(F);
         int pairBound = bound - step;
         int j = 0;
         for (; j < pairBound; j += 2 * step) {
-            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shift).lanewise(VectorOperators.EXP));
-            sum1 = sum1.add(FloatVector.fromArray(F, x, off + j + step).sub(shift).lanewise(VectorOperators.EXP));
+            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shiftV).lanewise(VectorOperators.EXP));
+            sum1 = sum1.add(FloatVector.fromArray(F, x, off + j + step).sub(shiftV).lanewise(VectorOperators.EXP));
         }
         for (; j < bound; j += step) {
-            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shift).lanewise(VectorOperators.EXP));
+            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shiftV).lanewise(VectorOperators.EXP));
         }
         float sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
         for (; j < v; j++) {
-            sum += (float) Math.exp(x[off + j] - max);
+            sum += (float) Math.exp(x[off + j] - shift);
         }
-        return max + (float) Math.log(sum);
+        return sum;
     }
 
     /** Inverts loss = logSumExp(x) − x[t]: dx[j] = (exp(x[j] − logSumExp) − [j = t])·scale. */
@@ -180,10 +195,10 @@ public final class CrossEntropy {
         return best;
     }
 
-    static int argmaxVector(float[] x, int off, int v) {
+    /** The first index holding {@code max}, the row's maximum. */
+    static int argmaxVector(float[] x, int off, int v, float max) {
         int step = F.length();
         int bound = F.loopBound(v);
-        float max = maxVector(x, off, v);
         FloatVector maxB = FloatVector.broadcast(F, max);
         int j = 0;
         for (; j < bound; j += step) {
@@ -214,6 +229,10 @@ public final class CrossEntropy {
             max = Math.max(max, x[off + j]);
         }
         return max;
+    }
+
+    private static int rowGrain(int v) {
+        return Math.max(1, GRAIN_FLOATS / Math.max(1, v));
     }
 
     private static void checkTargets(int[] targets, int n, int v, int ignoreIndex) {

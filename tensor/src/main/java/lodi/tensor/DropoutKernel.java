@@ -93,7 +93,8 @@ public final class DropoutKernel {
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(MIX1);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(MIX2);
                 z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                keepBits |= z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.GE, threshold).toLong() << piece;
+                long pieceBits = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.GE, threshold).toLong();
+                keepBits |= pieceBits << piece;
             }
             VectorMask<Float> keep = VectorMask.fromLong(F, keepBits);
             FloatVector kept = zero.blend(FloatVector.fromArray(F, src, srcOff + k).mul(scaleV), keep);

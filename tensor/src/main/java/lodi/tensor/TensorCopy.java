@@ -19,7 +19,8 @@ public final class TensorCopy {
     }
 
     /** dst[r, c] = src[r, c] for an R×C block. */
-    public static void copy(int rows, int cols, float[] src, int srcOff, int srcLd, float[] dst, int dstOff, int dstLd) {
+    public static void copy(int rows, int cols, float[] src, int srcOff, int srcLd, float[] dst, int dstOff,
+                            int dstLd) {
         Parallel.forEach(rows, grainRows(cols),
                 r -> System.arraycopy(src, srcOff + r * srcLd, dst, dstOff + r * dstLd, cols));
     }
