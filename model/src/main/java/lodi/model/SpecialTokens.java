@@ -14,6 +14,12 @@ public record SpecialTokens(int pad, int unk, int cls, int sep, int mask) {
                 idOf(vocabulary, "[SEP]"), idOf(vocabulary, "[MASK]"));
     }
 
+    /** The five tokens of a WordPiece vocabulary. */
+    public static SpecialTokens of(lodi.model.tokenizer.Vocabulary vocabulary) {
+        return new SpecialTokens(vocabulary.padId(), vocabulary.unkId(), vocabulary.clsId(), vocabulary.sepId(),
+                vocabulary.maskId());
+    }
+
     /** Whether {@code id} is one of the five; [UNK] counts, since it carries no text to denoise. */
     public boolean isSpecial(int id) {
         return id == pad || id == unk || id == cls || id == sep || id == mask;

@@ -45,7 +45,7 @@ public final class Checkpoints {
             throw new IllegalArgumentException(dir + " is not a lodi checkpoint (needs " + CONFIG + " and " + WEIGHTS + ")");
         }
         Denoiser model = new Denoiser(DenoiserConfig.read(configFile), 0);
-        Map<String, Tensor> tensors = Safetensors.read(weightsFile);
+        Map<String, Tensor> tensors = Safetensors.read(weightsFile).tensors();
         try {
             model.loadStateDict(tensors, true);
         } catch (IllegalArgumentException e) {
@@ -62,7 +62,7 @@ public final class Checkpoints {
      */
     public static List<String> loadBackbone(Denoiser model, Path safetensorsFile) throws IOException {
         Map<String, Tensor> renamed = new LinkedHashMap<>();
-        for (var entry : Safetensors.read(safetensorsFile).entrySet()) {
+        for (var entry : Safetensors.read(safetensorsFile).tensors().entrySet()) {
             String name = huggingFaceName(entry.getKey());
             if (!ignored(name, model)) {
                 renamed.put(name, entry.getValue());

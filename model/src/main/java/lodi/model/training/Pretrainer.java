@@ -87,7 +87,7 @@ public final class Pretrainer {
             model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
             double loss = trainingStep.run(step, () -> {
                 Variable logits = model.logits(model.hidden(corrupted.batch(), corrupted.times()), corrupted.positions());
-                return LossOps.crossEntropy(logits, corrupted.targets(), corrupted.weights());
+                return LossOps.crossEntropy(logits, corrupted.targets(), corrupted.weights(), corrupted.positions().length);
             }).loss();
             losses.add(loss);
             if (listener != null) {

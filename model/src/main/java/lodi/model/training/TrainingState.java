@@ -57,8 +57,8 @@ public record TrainingState(long step, Map<String, Tensor> weights, OptimizerSta
         for (var entry : state.path("optimizer_scalars").properties()) {
             scalars.put(entry.getKey(), entry.getValue().doubleValue());
         }
-        return new TrainingState(state.path("step").longValue(), Safetensors.read(dir.resolve("weights.safetensors")),
-                new OptimizerState(Safetensors.read(dir.resolve("optimizer.safetensors")), scalars), state.path("extra"));
+        return new TrainingState(state.path("step").longValue(), Safetensors.read(dir.resolve("weights.safetensors")).tensors(),
+                new OptimizerState(Safetensors.read(dir.resolve("optimizer.safetensors")).tensors(), scalars), state.path("extra"));
     }
 
     static void deleteRecursively(Path path) throws IOException {

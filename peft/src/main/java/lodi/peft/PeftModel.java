@@ -1,0 +1,48 @@
+package lodi.peft;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import lodi.autograd.Parameter;
+import lodi.autograd.Variable;
+import lodi.model.TokenBatch;
+import lodi.model.bert.Denoiser;
+import lodi.model.diffusion.MaskPredictor;
+
+/**
+ * A base denoiser prepared for one fine-tuning method: the parameters it trains, the forward pass training
+ * uses, and the predictor evaluation and sampling use. Its {@link MaskPredictor} view runs in evaluation mode
+ * without gradients.
+ */
+public interface PeftModel extends MaskPredictor {
+    PeftMethod method();
+
+    Denoiser base();
+
+    /** The training forward: logits [positions.length, V] with dropout on and the tape recording. */
+    Variable trainingLogits(TokenBatch batch, float[] times, int[] positions);
+
+    /** Loss terms the method adds (lora_diffusion's rank and orthogonality penalties), or null for none. */
+    Variable regularization();
+
+    /** Every parameter the optimizer updates, by name; all others are frozen. */
+    Map<String, Parameter> trainableParameters();
+
+    /** Every parameter of the model, base and added modules, by name. */
+    Map<String, Parameter> allParameters();
+
+    /** Trainable versus all parameters. */
+    ParameterCount parameterCount();
+
+    /** Sets training mode (dropout) on the base and the added modules. */
+    void train(boolean on);
+
+    /**
+     * Writes only the trainable weights ({@code adapter_model.safetensors}) and a JSON naming the method and its
+     * settings ({@code adapter_config.json}) into {@code dir}; the base checkpoint is stored apart.
+     */
+    void saveTrainable(Path dir) throws IOException;
+
+    /** Loads weights saved by {@link #saveTrainable}, checking the method and every shape against this model. */
+    void loadTrainable(Path dir) throws IOException;
+}
