@@ -37,6 +37,7 @@ public final class SyntheticGlue {
     private static final int TRAIN = 0;
     private static final int DEV = 1;
     private static final int MAX_ATTEMPTS_PER_EXAMPLE = 1000;
+    private static final long NOISE_STREAM = 1000;
 
     private SyntheticGlue() {
     }
@@ -106,7 +107,8 @@ public final class SyntheticGlue {
     /** One split; dev skips any pair of texts already in {@code seen} (filled by train) so the splits are disjoint. */
     private static List<Example> split(Task task, int split, int size, long seed, double labelNoise,
                                        Set<String> seen) {
-        Draw draw = new Draw(seed, task.ordinal() * 2L + split);
+        long stream = task.ordinal() * 2L + split;
+        Draw draw = new Draw(seed, stream);
         String name = split == TRAIN ? "train" : "dev";
         List<Example> examples = new ArrayList<>(size);
         int attempts = 0;
@@ -126,7 +128,8 @@ public final class SyntheticGlue {
                 continue;
             }
             seen.add(key);
-            if (labelNoise > 0 && draw.uniform() < labelNoise) {
+            // Noise has its own stream so that turning it on changes labels only, never texts.
+            if (labelNoise > 0 && CounterRng.uniform(seed, NOISE_STREAM + stream, examples.size()) < labelNoise) {
                 example = new Example(task, example.a(), example.b(), 1 - example.label(), source);
             }
             examples.add(example);
@@ -203,25 +206,25 @@ public final class SyntheticGlue {
         return new Example(Task.SST2, text, null, label, source);
     }
 
-    /** "the plot is truly gripping" with the given overall polarity; a third of clauses are negated. */
+    /** "the plot is truly gripping" with the given polarity; a third of clauses are negated ("is not dull"). */
     private static String clause(Draw draw, boolean positive) {
         boolean negated = draw.chance(1.0 / 3);
         String adjective = draw.pick(positive != negated ? POSITIVE : NEGATIVE);
-        String negator = negated ? draw.pick(NEGATORS) : "";
-        return "the " + draw.pick(ASPECTS) + " is " + negator + draw.pick(INTENSIFIERS) + adjective;
+        String degree = negated ? draw.pick(NEGATORS) : draw.pick(INTENSIFIERS);
+        return "the " + draw.pick(ASPECTS) + " is " + degree + adjective;
     }
 
     // ---- QNLI-like question answering -----------------------------------------------------------------
 
-    private static final List<String> PEOPLE = List.of("Maria Lopez", "John Carter", "Aiko Tanaka", "Omar Haddad",
+    static final List<String> PEOPLE = List.of("Maria Lopez", "John Carter", "Aiko Tanaka", "Omar Haddad",
             "Elena Petrova", "Samuel Okafor", "Lena Fischer", "Rahul Mehta", "Clara Dubois", "Henrik Larsen",
             "Sofia Rossi", "David Cohen");
     private static final List<String> LANDMARKS = List.of("the bridge", "the museum", "the cathedral",
             "the library", "the railway station", "the opera house", "the hospital", "the stadium", "the canal",
             "the observatory", "the harbour", "the city hall");
-    private static final List<String> VERBS = List.of("build", "design", "open", "restore", "fund", "rebuild");
-    private static final List<String> PAST = List.of("built", "designed", "opened", "restored", "funded", "rebuilt");
-    private static final List<String> CITIES = List.of("Lisbon", "Krakow", "Osaka", "Toronto", "Nairobi",
+    static final List<String> VERBS = List.of("build", "design", "open", "restore", "fund", "rebuild");
+    static final List<String> PAST = List.of("built", "designed", "opened", "restored", "funded", "rebuilt");
+    static final List<String> CITIES = List.of("Lisbon", "Krakow", "Osaka", "Toronto", "Nairobi",
             "Vienna", "Lima", "Dublin", "Seoul", "Porto", "Geneva", "Perth");
 
     private record Fact(String person, int verb, String landmark, String city, int year) {
