@@ -92,7 +92,7 @@ public record GlueData(Map<Task, List<Example>> train, Map<Task, List<Example>> 
         return examples;
     }
 
-    /** The task's file for a split: the {@code .tsv} if present, else a {@code .jsonl}, else the missing {@code .tsv}. */
+    /** The split's {@code .tsv} if present, else its {@code .jsonl}, else the (missing) {@code .tsv} for the error. */
     private static Path splitFile(Path glueDir, Task task, String split) {
         Path taskDir = glueDir.resolve(task.directoryName());
         Path tsv = taskDir.resolve(split + ".tsv");

@@ -117,7 +117,8 @@ public final class SyntheticGlue {
                 throw new IllegalArgumentException("cannot generate " + size + " distinct synthetic " + task.shortName()
                         + " " + name + " examples; ask for fewer");
             }
-            String source = "synthetic " + task.shortName() + " " + name + " #" + examples.size() + " (seed " + seed + ")";
+            String source = "synthetic " + task.shortName() + " " + name + " #" + examples.size()
+                    + " (seed " + seed + ")";
             Example example = switch (task) {
                 case SST2 -> sentiment(draw, source);
                 case QNLI -> questionAnswer(draw, source);
@@ -371,7 +372,7 @@ public final class SyntheticGlue {
             default -> {
                 String body = BODIES.get(e[0]);
                 String measure = MEASURES.get(e[1]);
-                String verdict = e[4] == 1 ? draw.pick(List.of("approve", "pass")) : draw.pick(List.of("reject", "block"));
+                String verdict = draw.pick(e[4] == 1 ? List.of("approve", "pass") : List.of("reject", "block"));
                 String verdictPast = e[4] == 1 ? "approved" : "rejected";
                 yield switch (style) {
                     case 0 -> "The " + body + " voted " + e[2] + " to " + e[3] + " to " + verdict + " the " + measure

@@ -196,10 +196,12 @@ class GlueDownloaderTest {
         Path paraphrases = SharedFiles.require("glue/MRPC/msr_paraphrase_train.txt");
         Path devIds = SharedFiles.require("glue/MRPC/dev_ids.tsv");
         GlueDownloader.splitMrpc(paraphrases, devIds, dir.resolve("train.tsv"), dir.resolve("dev.tsv"));
-        assertEquals(GlueDownloader.OFFICIAL_SHA256.get("MRPC/train.tsv"), GlueDownloader.sha256(dir.resolve("train.tsv")));
-        assertEquals(GlueDownloader.OFFICIAL_SHA256.get("MRPC/dev.tsv"), GlueDownloader.sha256(dir.resolve("dev.tsv")));
-        assertEquals(GlueDownloader.OFFICIAL_SHA256.get("MRPC/msr_paraphrase_train.txt"), GlueDownloader.sha256(paraphrases));
-        assertEquals(GlueDownloader.OFFICIAL_SHA256.get("MRPC/dev_ids.tsv"), GlueDownloader.sha256(devIds));
+        Map<String, Path> files = Map.of("MRPC/train.tsv", dir.resolve("train.tsv"), "MRPC/dev.tsv",
+                dir.resolve("dev.tsv"), "MRPC/msr_paraphrase_train.txt", paraphrases, "MRPC/dev_ids.tsv", devIds);
+        for (var file : files.entrySet()) {
+            assertEquals(GlueDownloader.OFFICIAL_SHA256.get(file.getKey()), GlueDownloader.sha256(file.getValue()),
+                    file.getKey());
+        }
     }
 
     private int lodi(StringWriter out, StringWriter err, String... args) {
@@ -233,7 +235,8 @@ class GlueDownloaderTest {
         assertTrue(errors.getFirst().startsWith("lodi: SST-2/dev.tsv from " + base + " has sha256"), err.toString());
         assertFalse(err.toString().contains("\tat "), "no stack trace");
 
-        assertEquals(Lodi.USAGE_ERROR, lodi(out, new StringWriter(), "download-glue", target, "--url-base", base.toString(), "--tasks", "cola"));
+        assertEquals(Lodi.USAGE_ERROR, lodi(out, new StringWriter(), "download-glue", target,
+                "--url-base", base.toString(), "--tasks", "cola"));
         StringWriter badUrl = new StringWriter();
         assertEquals(Lodi.USAGE_ERROR, lodi(out, badUrl, "download-glue", target, "--url-base", "ftp://example"));
         assertTrue(badUrl.toString().contains("--url-base must be an http or https URL"), badUrl.toString());

@@ -57,8 +57,8 @@ class ProgressTest {
             assertEquals(1, text.toString().split("\r", -1).length - 1, "only the initial draw so far");
             clock.addAndGet(SECOND / 10);
             p.step(10, "loss 1.50");
-            assertTrue(text.toString().endsWith("\rtrain [####................] 20% 20/100 100.0 it/s ETA 00:01 loss 1.50"),
-                    text.toString());
+            String expected = "\rtrain [####................] 20% 20/100 100.0 it/s ETA 00:01 loss 1.50";
+            assertTrue(text.toString().endsWith(expected), text.toString());
         }
         assertTrue(text.toString().endsWith("100.0 it/s ETA 00:01 loss 1.50" + System.lineSeparator()));
         assertFalse(text.toString().contains("\n\r"));

@@ -101,7 +101,8 @@ class GlueReaderTest {
     void emptyLineInsideTheFileIsABadRowButTrailingOnesAreNot() throws IOException {
         assertEquals(1, strict.read(Task.SST2, write("tail.tsv", "sentence\tlabel\na\t1\n\n\n")).examples().size());
         Path file = write("gap.tsv", "sentence\tlabel\na\t1\n\nb\t0\n");
-        assertMentions(assertThrows(DataException.class, () -> strict.read(Task.SST2, file)), "gap.tsv:3", "empty line");
+        assertMentions(assertThrows(DataException.class, () -> strict.read(Task.SST2, file)),
+                "gap.tsv:3", "empty line");
     }
 
     @Test
@@ -140,7 +141,8 @@ class GlueReaderTest {
 
     @Test
     void jsonLinesWithLabelTextAndPairs() throws IOException {
-        Path sst2 = write("train.jsonl", "\uFEFF{\"text\": \"a \\\"quote\", \"label\": 1, \"label_text\": \"positive\"}\r\n"
+        Path sst2 = write("train.jsonl",
+                "\uFEFF{\"text\": \"a \\\"quote\", \"label\": 1, \"label_text\": \"positive\"}\r\n"
                 + "{\"text\": \"meh\", \"label\": 0}\n");
         List<Example> examples = strict.read(Task.SST2, sst2).examples();
         assertEquals(List.of("a \"quote", "meh"), examples.stream().map(Example::a).toList());
@@ -176,7 +178,8 @@ class GlueReaderTest {
 
     @Test
     void skipModeWorksForJsonLinesToo() throws IOException {
-        Path file = write("mixed.jsonl", "{\"text\": \"a\", \"label\": 1}\nnot json\n{\"text\": \"b\", \"label\": 0}\n");
+        Path file = write("mixed.jsonl",
+                "{\"text\": \"a\", \"label\": 1}\nnot json\n{\"text\": \"b\", \"label\": 0}\n");
         GlueReader.Result result = lenient.read(Task.SST2, file);
         assertEquals(2, result.examples().size());
         assertEquals(List.of(2L), result.report().skippedLines());

@@ -78,7 +78,8 @@ class SyntheticGlueTest {
             assertTrue(flipped > 140 && flipped < 260, task + " flipped " + flipped + " of 2000");
             assertEquals(DATA.dev(task), noisy.dev(task));
         }
-        assertThrows(IllegalArgumentException.class, () -> SyntheticGlue.generate(SyntheticGlue.Sizes.of(1, 1), 1, 0.5));
+        assertThrows(IllegalArgumentException.class,
+                () -> SyntheticGlue.generate(SyntheticGlue.Sizes.of(1, 1), 1, 0.5));
     }
 
     /** Counting sentiment words misses negation and "but"/"although": well above chance, well below 100%. */
@@ -131,7 +132,8 @@ class SyntheticGlueTest {
                         && SyntheticGlue.PEOPLE.stream().anyMatch(e.b()::contains);
             } else {
                 String person = SyntheticGlue.PEOPLE.stream().filter(question::contains).findFirst().orElseThrow();
-                int verb = SyntheticGlue.VERBS.indexOf(words(question.substring(question.indexOf(person) + person.length() + 1)).getFirst());
+                String afterPerson = question.substring(question.indexOf(person) + person.length() + 1);
+                int verb = SyntheticGlue.VERBS.indexOf(words(afterPerson).getFirst());
                 String landmark = question.substring(question.indexOf(" the ") + 1);
                 boolean slot = question.startsWith("When ")
                         ? sentence.stream().anyMatch(w -> w.matches("\\d{4}"))
