@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * A terminal progress bar with rate and ETA, written to stderr:
  * <pre>train [#########...........] 45% 450/1000 12.3 it/s ETA 00:45 loss 1.23</pre>
  * On a terminal it is redrawn in place (carriage return) at most every 200 ms; otherwise (CI logs,
- * redirected stderr) it prints a plain line at each further tenth of the work and at least every 30 s.
+ * redirected stderr) it prints a plain line at each further tenth of the work (but not within 2 s of the
+ * previous line, so quick jobs print just their final line) and at least every 30 s.
  * {@link #close()} draws the final state and ends the line.
  * <pre>{@code
  * try (Progress progress = Progress.start("train", steps)) {
@@ -23,6 +24,7 @@ public final class Progress implements AutoCloseable {
 
     static final long REDRAW_NANOS = 200_000_000L;
     static final long PLAIN_LINE_NANOS = 30_000_000_000L;
+    static final long PLAIN_GAP_NANOS = 2_000_000_000L;
     private static final int BAR_WIDTH = 20;
 
     private final String label;
@@ -87,7 +89,9 @@ public final class Progress implements AutoCloseable {
             }
         } else {
             long tenth = total > 0 ? Math.min(10, done * 10 / total) : 0;
-            if ((tenth > lastPlainTenth && tenth < 10) || now - lastDrawNanos >= PLAIN_LINE_NANOS) {
+            long sinceLine = now - lastDrawNanos;
+            boolean newTenth = tenth > lastPlainTenth && tenth < 10 && sinceLine >= PLAIN_GAP_NANOS;
+            if (newTenth || sinceLine >= PLAIN_LINE_NANOS) {
                 lastPlainTenth = tenth;
                 lastDrawNanos = now;
                 out.println(line());

@@ -79,15 +79,27 @@ class ProgressTest {
     void plainOutputPrintsAtEachTenthAndAtClose() {
         try (Progress p = progress("eval", 100, false)) {
             for (int i = 0; i < 100; i++) {
-                clock.addAndGet(SECOND / 100);
+                clock.addAndGet(SECOND / 2);
                 p.step(1);
             }
         }
         String[] lines = text.toString().split(System.lineSeparator());
         assertEquals(10, lines.length, text.toString());
-        assertTrue(lines[0].startsWith("eval [##..................] 10% 10/100"), lines[0]);
-        assertEquals("eval [####################] 100% 100/100 100.0 it/s in 00:01", lines[9]);
+        assertTrue(lines[0].startsWith("eval [##..................] 10% 10/100 2.0 it/s ETA 00:45"), lines[0]);
+        assertEquals("eval [####################] 100% 100/100 2.0 it/s in 00:50", lines[9]);
         assertFalse(text.toString().contains("\r"));
+    }
+
+    @Test
+    void quickPlainJobsPrintOnlyTheirFinalLine() {
+        try (Progress p = progress("eval", 100, false)) {
+            for (int i = 0; i < 100; i++) {
+                clock.addAndGet(SECOND / 100);
+                p.step(1);
+            }
+        }
+        assertEquals("eval [####################] 100% 100/100 100.0 it/s in 00:01" + System.lineSeparator(),
+                text.toString());
     }
 
     @Test
