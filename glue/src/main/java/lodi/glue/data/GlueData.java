@@ -43,6 +43,9 @@ public record GlueData(Map<Task, List<Example>> train, Map<Task, List<Example>> 
      * each task; see {@link GlueReader} for the formats and the meaning of {@code skipBadRows}.
      */
     public static GlueData load(Path glueDir, Set<Task> tasks, boolean skipBadRows) {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no tasks to load: give at least one of sst2, qnli, mrpc");
+        }
         if (!Files.isDirectory(glueDir)) {
             throw new DataException(glueDir + ": no such directory; download GLUE into it with 'lodi download-glue "
                     + glueDir + "', or run without a data directory to use the built-in synthetic data");
