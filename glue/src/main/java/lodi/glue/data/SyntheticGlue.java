@@ -296,7 +296,12 @@ public final class SyntheticGlue {
         String first = render(draw, kind, event, style);
         String second;
         if (equivalent) {
-            second = render(draw, kind, event, draw.chance(0.8) ? (style + 1 + draw.below(2)) % 3 : style);
+            int secondStyle = draw.chance(0.8) ? (style + 1 + draw.below(2)) % 3 : style;
+            second = render(draw, kind, event, secondStyle);
+            // A same-template paraphrase must differ in a synonym; some templates have none, so fall back.
+            for (int retry = 0; second.equals(first); retry++) {
+                second = render(draw, kind, event, retry < 3 ? secondStyle : (style + 1) % 3);
+            }
         } else {
             int[] altered = alter(draw, kind, event);
             second = render(draw, kind, altered, draw.chance(0.5) ? style : draw.below(3));

@@ -145,6 +145,11 @@ class SyntheticGlueTest {
         }));
     }
 
+    @Test
+    void paraphrasesAreNeverVerbatimCopies() {
+        assertTrue(DATA.train(Task.MRPC).stream().noneMatch(e -> e.a().equals(e.b())));
+    }
+
     /** Equal numbers in both sentences do not decide paraphrase (names, days and outcomes change too). */
     @Test
     void sameNumbersAreNotEnough() {
