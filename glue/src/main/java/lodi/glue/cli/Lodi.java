@@ -2,13 +2,14 @@ package lodi.glue.cli;
 
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
+import lodi.glue.data.DataException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lodi} command-line application. */
 @Command(name = "lodi", mixinStandardHelpOptions = true, version = "lodi 0.1.0",
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
-        subcommands = {CommandLine.HelpCommand.class, CollectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, CollectCommand.class, DownloadGlueCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
     public static final int USAGE_ERROR = 2;
@@ -32,6 +33,10 @@ public final class Lodi implements Runnable {
             if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
                 err.println("lodi: " + ex.getMessage());
                 return USAGE_ERROR;
+            }
+            if (ex instanceof DataException) {
+                err.println("lodi: " + ex.getMessage());
+                return 1;
             }
             err.println("lodi: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
             return 1;

@@ -1,0 +1,393 @@
+package lodi.glue.data;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import lodi.tensor.CounterRng;
+
+/**
+ * A built-in, seeded, GLUE-shaped data set for offline runs. It is NOT GLUE: its {@link GlueData} says so
+ * ({@code synthetic() == true} and a description starting with {@code SYNTHETIC}).
+ *
+ * <p>Each task is generated from word lists and templates so that the label follows from the text, but not
+ * from any single keyword:
+ * <ul>
+ *   <li>SST-2-like: sentiment clauses ("the plot is truly gripping") where negation flips the polarity
+ *       ("is not gripping") and in "although X , Y" / "X , but Y" the second clause decides. About 56%
+ *       positive, like SST-2 train.</li>
+ *   <li>QNLI-like: a who/when/where question about a fact (person, action, landmark, city, year) and a
+ *       sentence; entailment when the sentence states the same fact including the asked-for slot. The
+ *       not_entailment sentences are near misses: the asked slot left out, or another person, action or
+ *       landmark (distractor entities). About half entailment.</li>
+ *   <li>MRPC-like: two renderings of an event (earnings, arrests, votes). Equivalent pairs use other
+ *       templates, word order and synonyms; not_equivalent pairs change one fact (a number, a day, a name,
+ *       rose/fell) and often keep the same template. About 68% equivalent, like MRPC.</li>
+ * </ul>
+ * Train and dev come from separate random streams, and no dev example repeats a train example's texts.
+ * Optional label noise flips each train label with the given probability (dev labels are never noisy).
+ */
+public final class SyntheticGlue {
+    /** The default size: large enough to learn from, small enough for CPU runs. */
+    public static final Sizes DEFAULT_SIZES = Sizes.of(2000, 400);
+
+    private static final int TRAIN = 0;
+    private static final int DEV = 1;
+    private static final int MAX_ATTEMPTS_PER_EXAMPLE = 1000;
+    private static final long NOISE_STREAM = 1000;
+
+    private SyntheticGlue() {
+    }
+
+    /** Examples per task for each split. */
+    public record Sizes(Map<Task, Integer> train, Map<Task, Integer> dev) {
+        public Sizes {
+            train = Map.copyOf(train);
+            dev = Map.copyOf(dev);
+            if (!train.keySet().equals(dev.keySet())) {
+                throw new IllegalArgumentException("train sizes for " + train.keySet() + " but dev sizes for "
+                        + dev.keySet());
+            }
+            for (Map<Task, Integer> split : List.of(train, dev)) {
+                split.forEach((task, n) -> {
+                    if (n < 0) {
+                        throw new IllegalArgumentException(task.shortName() + " size " + n + " is negative");
+                    }
+                });
+            }
+        }
+
+        /** The same sizes for every task. */
+        public static Sizes of(int trainPerTask, int devPerTask) {
+            Map<Task, Integer> train = new EnumMap<>(Task.class);
+            Map<Task, Integer> dev = new EnumMap<>(Task.class);
+            for (Task task : Task.values()) {
+                train.put(task, trainPerTask);
+                dev.put(task, devPerTask);
+            }
+            return new Sizes(train, dev);
+        }
+
+        /** These sizes with one task's changed (or added). */
+        public Sizes with(Task task, int trainSize, int devSize) {
+            Map<Task, Integer> newTrain = new EnumMap<>(train);
+            Map<Task, Integer> newDev = new EnumMap<>(dev);
+            newTrain.put(task, trainSize);
+            newDev.put(task, devSize);
+            return new Sizes(newTrain, newDev);
+        }
+    }
+
+    /** Generates the data set; the same arguments always give the same examples. */
+    public static GlueData generate(Sizes sizes, long seed, double labelNoise) {
+        if (!(labelNoise >= 0 && labelNoise < 0.5)) {
+            throw new IllegalArgumentException("label noise must be in [0, 0.5), not " + labelNoise);
+        }
+        Map<Task, List<Example>> train = new EnumMap<>(Task.class);
+        Map<Task, List<Example>> dev = new EnumMap<>(Task.class);
+        for (Task task : Task.values()) {
+            if (!sizes.train().containsKey(task)) {
+                continue;
+            }
+            Set<String> seen = new HashSet<>();
+            train.put(task, split(task, TRAIN, sizes.train().get(task), seed, labelNoise, seen));
+            dev.put(task, split(task, DEV, sizes.dev().get(task), seed, 0, seen));
+        }
+        String counts = train.keySet().stream()
+                .map(t -> t.shortName() + " " + train.get(t).size() + " train / " + dev.get(t).size() + " dev")
+                .collect(Collectors.joining(", "));
+        String description = "SYNTHETIC GLUE-shaped data generated by lodi (seed " + seed + ", train label noise "
+                + labelNoise + "; " + counts + "); not real GLUE, not comparable to published results";
+        return new GlueData(train, dev, true, description, List.of());
+    }
+
+    /** One split; dev skips any pair of texts already in {@code seen} (filled by train) so the splits are disjoint. */
+    private static List<Example> split(Task task, int split, int size, long seed, double labelNoise,
+                                       Set<String> seen) {
+        long stream = task.ordinal() * 2L + split;
+        Draw draw = new Draw(seed, stream);
+        String name = split == TRAIN ? "train" : "dev";
+        List<Example> examples = new ArrayList<>(size);
+        int attempts = 0;
+        while (examples.size() < size) {
+            if (++attempts > (long) MAX_ATTEMPTS_PER_EXAMPLE * (size + 1)) {
+                throw new IllegalArgumentException("cannot generate " + size + " distinct synthetic " + task.shortName()
+                        + " " + name + " examples; ask for fewer");
+            }
+            String source = "synthetic " + task.shortName() + " " + name + " #" + examples.size()
+                    + " (seed " + seed + ")";
+            Example example = switch (task) {
+                case SST2 -> sentiment(draw, source);
+                case QNLI -> questionAnswer(draw, source);
+                case MRPC -> paraphrase(draw, source);
+            };
+            String key = example.a() + "\t" + example.b();
+            if (split == DEV && seen.contains(key)) {
+                continue;
+            }
+            seen.add(key);
+            // Noise has its own stream so that turning it on changes labels only, never texts.
+            if (labelNoise > 0 && CounterRng.uniform(seed, NOISE_STREAM + stream, examples.size()) < labelNoise) {
+                example = new Example(task, example.a(), example.b(), 1 - example.label(), source);
+            }
+            examples.add(example);
+        }
+        return examples;
+    }
+
+    /** A cursor over the counter-based generator: successive draws of one (seed, stream). */
+    private static final class Draw {
+        private final long seed;
+        private final long stream;
+        private long index;
+
+        Draw(long seed, long stream) {
+            this.seed = seed;
+            this.stream = stream;
+        }
+
+        int below(int n) {
+            return (int) Long.remainderUnsigned(CounterRng.bits(seed, stream, index++), n);
+        }
+
+        double uniform() {
+            return CounterRng.uniform(seed, stream, index++);
+        }
+
+        boolean chance(double p) {
+            return uniform() < p;
+        }
+
+        <T> T pick(List<T> items) {
+            return items.get(below(items.size()));
+        }
+
+        /** An item of the list other than {@code not}. */
+        <T> T pickOther(List<T> items, T not) {
+            T item;
+            do {
+                item = pick(items);
+            } while (item.equals(not));
+            return item;
+        }
+    }
+
+    // ---- SST-2-like sentiment -------------------------------------------------------------------------
+
+    static final List<String> POSITIVE = List.of("wonderful", "moving", "charming", "brilliant", "funny",
+            "gripping", "delightful", "clever", "beautiful", "heartfelt", "engaging", "fresh", "touching", "witty");
+    static final List<String> NEGATIVE = List.of("dull", "tedious", "clumsy", "boring", "predictable",
+            "shallow", "messy", "bland", "tiresome", "awkward", "lifeless", "forgettable", "sluggish", "hollow");
+    private static final List<String> ASPECTS = List.of("film", "movie", "story", "plot", "script", "cast",
+            "performance", "direction", "dialogue", "soundtrack", "ending", "comedy", "drama", "camera work",
+            "lead actor", "screenplay");
+    private static final List<String> INTENSIFIERS = List.of("", "", "very ", "truly ", "remarkably ",
+            "rather ", "quite ", "often ");
+    private static final List<String> NEGATORS = List.of("not ", "never ", "hardly ", "not at all ");
+    private static final List<String> FILLERS = List.of("", "", "", " from start to finish", " for the most part",
+            " in the end", " at times");
+
+    private static Example sentiment(Draw draw, String source) {
+        int label = draw.chance(0.56) ? 1 : 0;
+        boolean positive = label == 1;
+        int form = draw.below(10);
+        String text;
+        if (form < 5) {
+            text = clause(draw, positive) + draw.pick(FILLERS) + " .";
+        } else if (form < 7) {
+            text = "although " + clause(draw, !positive) + " , " + clause(draw, positive) + " .";
+        } else if (form < 9) {
+            text = clause(draw, !positive) + " , but " + clause(draw, positive) + " .";
+        } else {
+            text = clause(draw, positive) + " and " + clause(draw, positive) + " .";
+        }
+        return new Example(Task.SST2, text, null, label, source);
+    }
+
+    /** "the plot is truly gripping" with the given polarity; a third of clauses are negated ("is not dull"). */
+    private static String clause(Draw draw, boolean positive) {
+        boolean negated = draw.chance(1.0 / 3);
+        String adjective = draw.pick(positive != negated ? POSITIVE : NEGATIVE);
+        String degree = negated ? draw.pick(NEGATORS) : draw.pick(INTENSIFIERS);
+        return "the " + draw.pick(ASPECTS) + " is " + degree + adjective;
+    }
+
+    // ---- QNLI-like question answering -----------------------------------------------------------------
+
+    static final List<String> PEOPLE = List.of("Maria Lopez", "John Carter", "Aiko Tanaka", "Omar Haddad",
+            "Elena Petrova", "Samuel Okafor", "Lena Fischer", "Rahul Mehta", "Clara Dubois", "Henrik Larsen",
+            "Sofia Rossi", "David Cohen");
+    private static final List<String> LANDMARKS = List.of("the bridge", "the museum", "the cathedral",
+            "the library", "the railway station", "the opera house", "the hospital", "the stadium", "the canal",
+            "the observatory", "the harbour", "the city hall");
+    static final List<String> VERBS = List.of("build", "design", "open", "restore", "fund", "rebuild");
+    static final List<String> PAST = List.of("built", "designed", "opened", "restored", "funded", "rebuilt");
+    static final List<String> CITIES = List.of("Lisbon", "Krakow", "Osaka", "Toronto", "Nairobi",
+            "Vienna", "Lima", "Dublin", "Seoul", "Porto", "Geneva", "Perth");
+
+    private record Fact(String person, int verb, String landmark, String city, int year) {
+    }
+
+    private static Example questionAnswer(Draw draw, String source) {
+        Fact fact = new Fact(draw.pick(PEOPLE), draw.below(VERBS.size()), draw.pick(LANDMARKS), draw.pick(CITIES),
+                1780 + draw.below(230));
+        int asked = draw.below(3);
+        String question = switch (asked) {
+            case 0 -> "Who " + PAST.get(fact.verb) + " " + fact.landmark + " in " + fact.city + "?";
+            case 1 -> "When did " + fact.person + " " + VERBS.get(fact.verb) + " " + fact.landmark + "?";
+            default -> "Where did " + fact.person + " " + VERBS.get(fact.verb) + " " + fact.landmark + "?";
+        };
+        boolean entailed = draw.chance(0.5);
+        Fact stated = fact;
+        boolean statesAsked = true;
+        if (!entailed) {
+            switch (draw.below(4)) {
+                case 0 -> statesAsked = false;
+                case 1 -> stated = new Fact(asked == 0 ? fact.person : draw.pickOther(PEOPLE, fact.person), fact.verb,
+                        asked == 0 ? draw.pickOther(LANDMARKS, fact.landmark) : fact.landmark, fact.city, fact.year);
+                case 2 -> stated = new Fact(fact.person, (fact.verb + 1 + draw.below(VERBS.size() - 1)) % VERBS.size(),
+                        fact.landmark, fact.city, fact.year);
+                default -> stated = new Fact(fact.person, fact.verb, draw.pickOther(LANDMARKS, fact.landmark),
+                        fact.city, fact.year);
+            }
+        }
+        String sentence = statement(draw, stated, asked, statesAsked);
+        return new Example(Task.QNLI, question, sentence, entailed ? 0 : 1, source);
+    }
+
+    /** A sentence stating the fact; when {@code statesAsked} is false it leaves out the asked-for slot. */
+    private static String statement(Draw draw, Fact fact, int asked, boolean statesAsked) {
+        boolean person = asked != 0 || statesAsked;
+        boolean year = asked == 1 ? statesAsked : draw.chance(0.5);
+        boolean city = asked == 2 ? statesAsked : asked == 0 || draw.chance(0.5);
+        String where = city ? " in " + fact.city : "";
+        String when = year ? " in " + fact.year : "";
+        String past = PAST.get(fact.verb);
+        if (!person) {
+            String landmark = Character.toUpperCase(fact.landmark.charAt(0)) + fact.landmark.substring(1);
+            return landmark + where + " was " + past + when + " after years of planning.";
+        }
+        return switch (draw.below(3)) {
+            case 0 -> fact.person + " " + past + " " + fact.landmark + where + when + ".";
+            case 1 -> year ? "In " + fact.year + ", " + fact.person + " " + past + " " + fact.landmark + where + "."
+                    : "Locals remember that " + fact.person + " " + past + " " + fact.landmark + where + ".";
+            default -> "The records show " + fact.landmark + where + " was " + past + " by " + fact.person + when + ".";
+        };
+    }
+
+    // ---- MRPC-like paraphrase -------------------------------------------------------------------------
+
+    private static final List<String> COMPANIES = List.of("Acme Corp", "Globex", "Initech", "Northwind",
+            "Contoso", "Umbrella Inc", "Vandelay Industries", "Hooli");
+    private static final List<String> QUARTERS = List.of("first", "second", "third", "fourth");
+    private static final List<String> DAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday");
+    private static final List<String> BODIES = List.of("senate", "council", "assembly", "board");
+    private static final List<String> MEASURES = List.of("budget", "tax plan", "transit bill", "housing law",
+            "water ban", "school reform");
+
+    private static Example paraphrase(Draw draw, String source) {
+        boolean equivalent = draw.chance(0.68);
+        int kind = draw.below(3);
+        int[] event = event(draw, kind);
+        int style = draw.below(3);
+        String first = render(draw, kind, event, style);
+        String second;
+        if (equivalent) {
+            int secondStyle = draw.chance(0.8) ? (style + 1 + draw.below(2)) % 3 : style;
+            second = render(draw, kind, event, secondStyle);
+            // A same-template paraphrase must differ in a synonym; some templates have none, so fall back.
+            for (int retry = 0; second.equals(first); retry++) {
+                second = render(draw, kind, event, retry < 3 ? secondStyle : (style + 1) % 3);
+            }
+        } else {
+            int[] altered = alter(draw, kind, event);
+            second = render(draw, kind, altered, draw.chance(0.5) ? style : draw.below(3));
+        }
+        return new Example(Task.MRPC, first, second, equivalent ? 1 : 0, source);
+    }
+
+    /** The event's slots as indices and numbers; which slot means what depends on the kind. */
+    private static int[] event(Draw draw, int kind) {
+        return switch (kind) {
+            // company, rose (1) or fell (0), profit (0) or revenue (1), percent, quarter
+            case 0 -> new int[] {draw.below(COMPANIES.size()), draw.below(2), draw.below(2), 2 + draw.below(60),
+                    draw.below(QUARTERS.size())};
+            // people arrested, city, day
+            case 1 -> new int[] {3 + draw.below(40), draw.below(CITIES.size()), draw.below(DAYS.size())};
+            // body, measure, votes for, votes against, approved (1) or rejected (0)
+            default -> {
+                int forVotes = 20 + draw.below(40);
+                int against = 5 + draw.below(forVotes - 5);
+                yield new int[] {draw.below(BODIES.size()), draw.below(MEASURES.size()), forVotes, against,
+                        draw.below(2)};
+            }
+        };
+    }
+
+    /** A copy of the event with exactly one fact changed. */
+    private static int[] alter(Draw draw, int kind, int[] event) {
+        int[] altered = event.clone();
+        int slot = draw.below(event.length);
+        int[] range = switch (kind) {
+            case 0 -> new int[] {COMPANIES.size(), 2, 2, 60, QUARTERS.size()};
+            case 1 -> new int[] {40, CITIES.size(), DAYS.size()};
+            default -> new int[] {BODIES.size(), MEASURES.size(), 40, 40, 2};
+        };
+        int offset = kind == 0 && slot == 3 ? 2 : kind == 1 && slot == 0 ? 3 : 0;
+        if (kind == 2 && (slot == 2 || slot == 3)) {
+            altered[slot] = event[slot] + 1 + draw.below(9);
+        } else {
+            altered[slot] = offset + (event[slot] - offset + 1 + draw.below(range[slot] - 1)) % range[slot];
+        }
+        return altered;
+    }
+
+    private static String render(Draw draw, int kind, int[] e, int style) {
+        return switch (kind) {
+            case 0 -> {
+                String company = COMPANIES.get(e[0]);
+                String move = e[1] == 1 ? draw.pick(List.of("rose", "increased", "climbed"))
+                        : draw.pick(List.of("fell", "dropped", "declined"));
+                String metric = e[2] == 0 ? draw.pick(List.of("profit", "earnings"))
+                        : draw.pick(List.of("revenue", "sales"));
+                String quarter = QUARTERS.get(e[4]);
+                yield switch (style) {
+                    case 0 -> company + " said its " + metric + " " + move + " " + e[3] + " percent in the " + quarter
+                            + " quarter .";
+                    case 1 -> "In the " + quarter + " quarter , " + metric + " at " + company + " " + move + " by "
+                            + e[3] + " percent , the company said .";
+                    default -> company + " reported that " + quarter + "-quarter " + metric + " " + move + " "
+                            + e[3] + " percent .";
+                };
+            }
+            case 1 -> {
+                String police = draw.pick(List.of("police", "officers", "authorities"));
+                String city = CITIES.get(e[1]);
+                String day = DAYS.get(e[2]);
+                yield switch (style) {
+                    case 0 -> "The " + police + " arrested " + e[0] + " people in " + city + " on " + day + " .";
+                    case 1 -> "On " + day + " , " + e[0] + " people were detained by " + police + " in " + city + " .";
+                    default -> e[0] + " protesters were taken into custody in " + city + " on " + day + " , "
+                            + police + " said .";
+                };
+            }
+            default -> {
+                String body = BODIES.get(e[0]);
+                String measure = MEASURES.get(e[1]);
+                String verdict = draw.pick(e[4] == 1 ? List.of("approve", "pass") : List.of("reject", "block"));
+                String verdictPast = e[4] == 1 ? "approved" : "rejected";
+                yield switch (style) {
+                    case 0 -> "The " + body + " voted " + e[2] + " to " + e[3] + " to " + verdict + " the " + measure
+                            + " .";
+                    case 1 -> "The " + measure + " was " + verdictPast + " by the " + body + " in a " + e[2] + "-"
+                            + e[3] + " vote .";
+                    default -> "By a vote of " + e[2] + " to " + e[3] + " , the " + body + " " + verdictPast
+                            + " the " + measure + " .";
+                };
+            }
+        };
+    }
+}
