@@ -59,7 +59,9 @@ public final class OptimizerKernels {
      * p -= (lr / biasCorrection1) * (m / (sqrt(v) / sqrt(biasCorrection2) + eps))
      * </pre>
      * with {@code biasCorrection1 = 1 - beta1^t} and {@code biasCorrection2Sqrt = sqrt(1 - beta2^t)} for step
-     * {@code t} (1-based) precomputed by the caller.
+     * {@code t} (1-based) precomputed by the caller. This is PyTorch's update step for step; the float rounding
+     * follows the lines above rather than PyTorch's {@code lerp}/{@code addcmul} kernels, so results match
+     * PyTorch to float rounding, not bitwise.
      */
     public static void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
             int n, AdamWScalars k) {
