@@ -39,7 +39,7 @@ public final class OptimizerKernels {
         void run(int from, int len);
     }
 
-    /** Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n), one task per range. */
+    /** Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n); each range is owned by one task. */
     private static void forEachChunk(int n, RangeBody body) {
         Parallel.forEach(Math.ceilDiv(n, CHUNK), c -> {
             int from = c * CHUNK;
@@ -51,7 +51,7 @@ public final class OptimizerKernels {
     // AdamW (PyTorch's single-tensor path, decoupled weight decay)
 
     /**
-     * One AdamW step over {@code n} elements, in PyTorch's order:
+     * One AdamW step over {@code n} elements, in the order of PyTorch's steps:
      * <pre>
      * p *= 1 - lr*weightDecay
      * m  = beta1*m + (1-beta1)*g
