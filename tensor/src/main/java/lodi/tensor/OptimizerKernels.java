@@ -39,7 +39,10 @@ public final class OptimizerKernels {
         void run(int from, int len);
     }
 
-    /** Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n); each range is owned by one task. */
+    /**
+     * Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n); each range is owned by one
+     * task.
+     */
     private static void forEachChunk(int n, RangeBody body) {
         Parallel.forEach(Math.ceilDiv(n, CHUNK), c -> {
             int from = c * CHUNK;
