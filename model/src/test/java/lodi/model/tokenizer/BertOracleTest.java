@@ -85,7 +85,7 @@ class BertOracleTest {
                 "北京欢迎你 日本語のテキスト 한국어 text\uD840\uDC00mixed",
                 "emoji \uD83D\uDE00 and \uD83D\uDC4D\uD83C\uDFFD thumbs, math \uD835\uDC00\uD835\uDC01",
                 "nul\u0000in\u0007side zero\u200Bwidth soft\u00ADhyphen bom\uFEFFinside \uFFFDreplaced",
-                " tabs\tnew\nlines\r\ncr  nbsp\u00A0ideographic\u3000space\u2003em ",
+                " tabs\tnew\nlines\r\ncr  nbsp\u00A0ideographic\u3000space\u2003em line\u2028para\u2029end ",
                 "«quoted» „low“ —dash– …ellipsis ¿qué? ¡sí! #hash @at ^caret `tick ~tilde |pipe \\back",
                 "[MASK] the [CLS] a[SEP]b [mask] [UNK] [PAD]",
                 "supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis",
