@@ -132,7 +132,7 @@ public final class WordPieceTokenizer {
 
     /** Appends the greedy longest-match-first WordPiece ids of the non-empty {@code word[from, to)}. */
     private void wordPiece(String word, int from, int to, Ids out) {
-        if (word.codePointCount(from, to) > MAX_INPUT_CHARS_PER_WORD) {
+        if (to - from > MAX_INPUT_CHARS_PER_WORD && word.codePointCount(from, to) > MAX_INPUT_CHARS_PER_WORD) {
             out.add(vocabulary.unkId());
             return;
         }
