@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import lodi.model.tokenizer.Vocabulary;
@@ -36,8 +37,17 @@ public final class TokenizeCommand implements Callable<Integer> {
             description = "Leave out the [CLS] and [SEP] that frame every line by default.")
     private boolean noSpecialTokens;
 
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Cut each line's ids, [CLS] and [SEP] included, to at most N (default: no limit).")
+    private Integer maxLength;
+
     @Override
     public Integer call() throws IOException {
+        int smallest = noSpecialTokens ? 1 : 3;
+        if (maxLength != null && maxLength < smallest) {
+            throw new Lodi.UsageException("--max-length " + maxLength + " is too small (at least " + smallest + ")");
+        }
+        int limit = maxLength == null ? Integer.MAX_VALUE : maxLength;
         WordPieceTokenizer tokenizer;
         try {
             tokenizer = WordPieceTokenizer.load(vocab);
@@ -48,7 +58,8 @@ public final class TokenizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-            int[] ids = withSpecialTokens(tokenizer.encode(line), vocabulary);
+            int[] ids = noSpecialTokens ? cut(tokenizer.encode(line), limit)
+                    : tokenizer.encodeWithSpecialTokens(line, limit);
             if (json) {
                 StringJoiner array = new StringJoiner(",", "[", "]");
                 for (int id : ids) {
@@ -70,15 +81,8 @@ public final class TokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int[] withSpecialTokens(int[] ids, Vocabulary vocabulary) {
-        if (noSpecialTokens) {
-            return ids;
-        }
-        int[] framed = new int[ids.length + 2];
-        framed[0] = vocabulary.clsId();
-        System.arraycopy(ids, 0, framed, 1, ids.length);
-        framed[ids.length + 1] = vocabulary.sepId();
-        return framed;
+    private static int[] cut(int[] ids, int limit) {
+        return ids.length > limit ? Arrays.copyOf(ids, limit) : ids;
     }
 
     private static String reason(IOException e) {

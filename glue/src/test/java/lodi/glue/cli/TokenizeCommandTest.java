@@ -73,6 +73,18 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void maxLengthCutsEachLine() {
+        Run framed = run("hello world hello\n", "tokenize", "--vocab", vocab.toString(), "--json", "--max-length", "4");
+        assertEquals("[2,5,7,3]\n", framed.out().replace(System.lineSeparator(), "\n"));
+        Run bare = run("hello world hello\n", "tokenize", "--vocab", vocab.toString(), "--json", "--max-length", "1",
+                "--no-special-tokens");
+        assertEquals("[5]\n", bare.out().replace(System.lineSeparator(), "\n"));
+        Run tooSmall = run("hello\n", "tokenize", "--vocab", vocab.toString(), "--max-length", "2");
+        assertEquals(2, tooSmall.code());
+        assertEquals("lodi: --max-length 2 is too small (at least 3)", tooSmall.err().strip());
+    }
+
+    @Test
     void missingVocabOptionIsAUsageError() {
         Run run = run("hello\n", "tokenize");
         assertEquals(2, run.code());
