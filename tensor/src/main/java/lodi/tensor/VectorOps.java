@@ -183,6 +183,12 @@ public final class VectorOps {
         }
     }
 
+    /** y += alpha·x over whole tensors of the same shape. */
+    public static void axpy(float alpha, Tensor x, Tensor y) {
+        Tensor.requireSameShape(x, y);
+        axpy(x.size(), alpha, x.data(), x.offset(), y.data(), y.offset());
+    }
+
     /** y[i] += x[i] for i in [0, n): gradient accumulation. Exact in both paths (a product by 1 is exact). */
     public static void addInPlace(int n, float[] x, int xOff, float[] y, int yOff) {
         axpy(n, 1f, x, xOff, y, yOff);
@@ -405,6 +411,11 @@ public final class VectorOps {
         return combineBlocks(n, (from, to) -> simd
                 ? sumOfSquaresVector(to - from, x, xOff + from)
                 : sumOfSquaresScalar(to - from, x, xOff + from));
+    }
+
+    /** Σ x² over a whole tensor (see {@link #sumOfSquares(int, float[], int)}). */
+    public static double sumOfSquares(Tensor x) {
+        return sumOfSquares(x.size(), x.data(), x.offset());
     }
 
     static float sumOfSquaresScalar(int n, float[] x, int xOff) {
