@@ -189,13 +189,14 @@ public final class LayerNormKernel {
             int row = r * cols;
             float mu = mean[meanOff + r];
             float inv = rstd[rstdOff + r];
+            float shift = -mu * inv;
             FloatVector gAcc = FloatVector.zero(F);
             FloatVector gxAcc = FloatVector.zero(F);
             int c = 0;
             for (; c < upper; c += L) {
                 FloatVector g = FloatVector.fromArray(F, dy, dyOff + row + c)
                         .mul(FloatVector.fromArray(F, gamma, gammaOff + c));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).sub(mu).mul(inv);
+                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).fma(inv, shift);
                 gAcc = gAcc.add(g);
                 gxAcc = g.fma(xhat, gxAcc);
             }
@@ -212,7 +213,7 @@ public final class LayerNormKernel {
             for (; c < upper; c += L) {
                 FloatVector g = FloatVector.fromArray(F, dy, dyOff + row + c)
                         .mul(FloatVector.fromArray(F, gamma, gammaOff + c));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).sub(mu).mul(inv);
+                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).fma(inv, shift);
                 FloatVector centred = xhat.mul(-gxMean).add(g).sub(gMean);
                 centred.fma(FloatVector.broadcast(F, inv), FloatVector.fromArray(F, dx, dxOff + row + c))
                         .intoArray(dx, dxOff + row + c);
