@@ -29,6 +29,11 @@ final class PackedGemm {
     static final int KC = 128;
     static final int MC = 24 * MR;
     static final int NC = 64 * NR;
+    /**
+     * With at most this many rows, B' (when its rows are contiguous) is read in place instead of packed:
+     * packing would touch every element of B' once for only a few rows of use.
+     */
+    private static final int DIRECT_B_MAX_ROWS = 8 * MR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
@@ -130,13 +135,16 @@ final class PackedGemm {
                 int jcF = jc;
                 int pcF = pc;
                 boolean zero = zeroInit && pc == 0;
+                // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
+                int firstPacked = inPlaceB(pr) ? panels - (nc % NR == 0 ? 0 : 1) : 0;
                 if (threads == 1) {
-                    for (int q = 0; q < panels; q++) {
+                    for (int q = firstPacked; q < panels; q++) {
                         packB(pr, pc, kc, jc + q * NR, bPack, q * kc * NR);
                     }
                     computeBlock(pr, jc, nc, pc, kc, bPack, zero, 0, rowTiles, 0, panels);
                 } else {
-                    Parallel.forEach(panels, 4, q -> packB(pr, pcF, kc, jcF + q * NR, bPack, q * kc * NR));
+                    Parallel.forEach(panels - firstPacked, 4,
+                            q -> packB(pr, pcF, kc, jcF + (firstPacked + q) * NR, bPack, (firstPacked + q) * kc * NR));
                     int tasks = tasksM * tasksNHere;
                     Parallel.forEach(tasks, 1, t -> {
                         int tm = t / tasksNHere;
@@ -150,6 +158,10 @@ final class PackedGemm {
         }
     }
 
+    private static boolean inPlaceB(Problem pr) {
+        return !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
+    }
+
     /**
      * One task's share of a (jc, pc) block: row tiles [tile0, tile1) × B panels [panel0, panel1). A is packed
      * MC rows at a time and each packed B micro-panel is reused across all those rows while it sits in L1.
@@ -159,6 +171,7 @@ final class PackedGemm {
         Workspace ws = WORKSPACE.get();
         float[] aPack = ws.a(MC * kc);
         float[] tile = ws.tile;
+        boolean inPlaceB = inPlaceB(pr);
         int rowEnd = Math.min(pr.m, tile1 * MR);
         for (int ic = tile0 * MR; ic < rowEnd; ic += MC) {
             int mc = Math.min(MC, rowEnd - ic);
@@ -166,18 +179,21 @@ final class PackedGemm {
             for (int q = panel0; q < panel1; q++) {
                 int col = jc + q * NR;
                 int cols = Math.min(NR, jc + nc - col);
-                int bi = q * kc * NR;
+                boolean inPlace = inPlaceB && cols == NR;
+                float[] bp = inPlace ? pr.b : bPack;
+                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : q * kc * NR;
+                int bStep = inPlace ? pr.ldb : NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
                     int rows = Math.min(MR, pr.m - row);
                     int ai = ir * kc;
                     if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, aPack, ai, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                        kernel(kc, aPack, ai, bp, bi, bStep, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
                     } else {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, aPack, ai, bPack, bi, tile, 0, NR, zero);
+                        kernel(kc, aPack, ai, bp, bi, bStep, tile, 0, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -267,13 +283,13 @@ final class PackedGemm {
     }
 
     /**
-     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32]. Every accumulator is a named local and the
+     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32], B rows {@code bStep} apart (NR when packed). Every accumulator is a named local and the
      * k body is written out in full: C2 keeps the 12 accumulators, 2 B vectors and the broadcast in zmm
      * registers only while nothing makes it box a vector (a helper call would; see
      * shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of loading C.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                               boolean zero) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStep, float[] c, int ci,
+                               int ldc, boolean zero) {
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
@@ -318,7 +334,7 @@ final class PackedGemm {
             c50 = FloatVector.fromArray(F, c, r5);
             c51 = FloatVector.fromArray(F, c, r5 + L);
         }
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector a = FloatVector.broadcast(F, ap[ai]);
