@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * MR×NR    register tile of C: 6 rows × 2 vectors (6×32 with 16 lanes), 12 accumulators
  * KC       depth of one packed block along K (a B micro-panel KC×NR stays in L1)
  * MC       rows of op(A) packed per block (MC×KC stays in L2 while the B panels stream past)
- * NC       columns of op(B) packed per block (KC×NC, shared by all threads, in L3)
+ * NC       columns of op(B) packed per block by each task (KC×NC, in L2/L3)
  * </pre>
  *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
@@ -28,7 +28,7 @@ final class PackedGemm {
     static final int NR = 2 * L;
     static final int KC = 128;
     static final int MC = 24 * MR;
-    static final int NC = 64 * NR;
+    static final int NC = 32 * NR;
     /**
      * With at most this many rows, B' (when its rows are contiguous) is read in place instead of packed:
      * packing would touch every element of B' once for only a few rows of use.
@@ -119,69 +119,65 @@ final class PackedGemm {
         }
     }
 
+    /**
+     * Splits C into one rectangle per thread and runs each start to finish, K blocks included, with no
+     * barrier in between: a task packs its own operands, so a long K (a weight gradient over 4096 tokens)
+     * costs no fork/join per K block. Rows are split first (each task packs only its rows of A, and all of
+     * B's panels, which are small next to the work on them); columns only when M is too short to share.
+     */
     private static void run(Problem pr, boolean zeroInit, int threads) {
         int rowTiles = ceilDiv(pr.m, MR);
-        // Split rows first (each task then packs only its own A rows); columns only when M is too short.
+        int panels = ceilDiv(pr.n, NR);
         int tasksM = Math.max(1, Math.min(threads, rowTiles / 4));
-        int tasksN = Math.max(1, threads / tasksM);
-        Workspace caller = WORKSPACE.get();
-        for (int jc = 0; jc < pr.n; jc += NC) {
-            int nc = Math.min(NC, pr.n - jc);
-            int panels = ceilDiv(nc, NR);
-            int tasksNHere = Math.min(tasksN, panels);
+        int tasksN = Math.max(1, Math.min(threads / tasksM, panels));
+        Parallel.forEach(tasksM * tasksN, 1, t -> {
+            int tm = t / tasksN;
+            int tn = t % tasksN;
+            runTask(pr, zeroInit, rowTiles * tm / tasksM, rowTiles * (tm + 1) / tasksM,
+                    panels * tn / tasksN, panels * (tn + 1) / tasksN);
+        });
+    }
+
+    /** Row tiles [tile0, tile1) × column panels [panel0, panel1) of C, over all of K. */
+    private static void runTask(Problem pr, boolean zeroInit, int tile0, int tile1, int panel0, int panel1) {
+        Workspace ws = WORKSPACE.get();
+        boolean inPlaceB = !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
+        for (int jc = panel0; jc < panel1; jc += NC / NR) {
+            int jcEnd = Math.min(panel1, jc + NC / NR);
             for (int pc = 0; pc < pr.k; pc += KC) {
                 int kc = Math.min(KC, pr.k - pc);
-                float[] bPack = caller.b(panels * kc * NR);
-                int jcF = jc;
-                int pcF = pc;
-                boolean zero = zeroInit && pc == 0;
-                // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
-                int firstPacked = inPlaceB(pr) ? panels - (nc % NR == 0 ? 0 : 1) : 0;
-                if (threads == 1) {
-                    for (int q = firstPacked; q < panels; q++) {
-                        packB(pr, pc, kc, jc + q * NR, bPack, q * kc * NR);
+                float[] bPack = ws.b((jcEnd - jc) * kc * NR);
+                for (int q = jc; q < jcEnd; q++) {
+                    // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
+                    if (!inPlaceB || (q + 1) * NR > pr.n) {
+                        packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
                     }
-                    computeBlock(pr, jc, nc, pc, kc, bPack, zero, 0, rowTiles, 0, panels);
-                } else {
-                    Parallel.forEach(panels - firstPacked, 4,
-                            q -> packB(pr, pcF, kc, jcF + (firstPacked + q) * NR, bPack, (firstPacked + q) * kc * NR));
-                    int tasks = tasksM * tasksNHere;
-                    Parallel.forEach(tasks, 1, t -> {
-                        int tm = t / tasksNHere;
-                        int tn = t % tasksNHere;
-                        computeBlock(pr, jcF, nc, pcF, kc, bPack, zero,
-                                rowTiles * tm / tasksM, rowTiles * (tm + 1) / tasksM,
-                                panels * tn / tasksNHere, panels * (tn + 1) / tasksNHere);
-                    });
                 }
+                computeBlock(pr, pc, kc, bPack, inPlaceB, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
         }
     }
 
-    private static boolean inPlaceB(Problem pr) {
-        return !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
-    }
-
     /**
-     * One task's share of a (jc, pc) block: row tiles [tile0, tile1) × B panels [panel0, panel1). A is packed
-     * MC rows at a time and each packed B micro-panel is reused across all those rows while it sits in L1.
+     * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
+     * {@code bPack} from panel0 on. A is packed MC rows at a time and each B micro-panel is reused across all
+     * those rows while it sits in L1. {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    private static void computeBlock(Problem pr, int jc, int nc, int pc, int kc, float[] bPack, boolean zero,
+    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean inPlaceB, boolean zero,
                                      int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
         float[] aPack = ws.a(MC * kc);
         float[] tile = ws.tile;
-        boolean inPlaceB = inPlaceB(pr);
         int rowEnd = Math.min(pr.m, tile1 * MR);
         for (int ic = tile0 * MR; ic < rowEnd; ic += MC) {
             int mc = Math.min(MC, rowEnd - ic);
             packA(pr, ic, mc, pc, kc, aPack);
             for (int q = panel0; q < panel1; q++) {
-                int col = jc + q * NR;
-                int cols = Math.min(NR, jc + nc - col);
+                int col = q * NR;
+                int cols = Math.min(NR, pr.n - col);
                 boolean inPlace = inPlaceB && cols == NR;
                 float[] bp = inPlace ? pr.b : bPack;
-                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : q * kc * NR;
+                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : (q - panel0) * kc * NR;
                 int bStep = inPlace ? pr.ldb : NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
