@@ -122,14 +122,22 @@ final class PackedGemm {
     /**
      * Splits C into one rectangle per thread and runs each start to finish, K blocks included, with no
      * barrier in between: a task packs its own operands, so a long K (a weight gradient over 4096 tokens)
-     * costs no fork/join per K block. Rows are split first (each task packs only its rows of A, and all of
-     * B's panels, which are small next to the work on them); columns only when M is too short to share.
+     * costs no fork/join per K block. A task packs its share of one operand and all of the other, so the
+     * longer side of C is split: rows when M ≥ N (each task packs all of B'), else columns (all of A').
      */
     private static void run(Problem pr, boolean zeroInit, int threads) {
         int rowTiles = ceilDiv(pr.m, MR);
         int panels = ceilDiv(pr.n, NR);
-        int tasksM = Math.max(1, Math.min(threads, rowTiles / 4));
-        int tasksN = Math.max(1, Math.min(threads / tasksM, panels));
+        int maxTasksM = Math.max(1, rowTiles / 4);
+        int tasksM;
+        int tasksN;
+        if (pr.m >= pr.n) {
+            tasksM = Math.min(threads, maxTasksM);
+            tasksN = Math.max(1, Math.min(threads / tasksM, panels));
+        } else {
+            tasksN = Math.min(threads, panels);
+            tasksM = Math.max(1, Math.min(threads / tasksN, maxTasksM));
+        }
         Parallel.forEach(tasksM * tasksN, 1, t -> {
             int tm = t / tasksN;
             int tn = t % tasksN;

@@ -89,8 +89,9 @@ class GemmTest {
         int before = Parallel.threads();
         try {
             SplittableRandom rng = new SplittableRandom(14);
-            // Large enough to fork: split over rows, over columns (short M), across NC, and K past KC.
-            int[][] shapes = {{200, 300, 64}, {12, 2000, 128}, {20, 2100, 64}, {130, 140, 300}, {500, 9, 700}};
+            // Large enough to fork: split over rows (M ≥ N), over columns, across NC, K past KC, swapped.
+            int[][] shapes = {{300, 200, 64}, {200, 300, 64}, {12, 2000, 128}, {20, 2100, 64}, {140, 130, 300},
+                    {500, 9, 700}};
             for (int[] shape : shapes) {
                 for (int t = 0; t < 4; t++) {
                     Case one = Case.random(rng, t >= 2, t % 2 == 1, shape[0], shape[1], shape[2], 1f, 0.5f);
