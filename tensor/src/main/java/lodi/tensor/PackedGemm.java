@@ -1,5 +1,6 @@
 package lodi.tensor;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -110,7 +111,7 @@ final class PackedGemm {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, row, row + n, 0f);
+                Arrays.fill(c, row, row + n, 0f);
             } else {
                 for (int j = 0; j < n; j++) {
                     c[row + j] *= beta;
@@ -250,7 +251,7 @@ final class PackedGemm {
             }
             if (cols < NR) {
                 for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+                    Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
                 }
             }
         } else {
@@ -258,7 +259,7 @@ final class PackedGemm {
                 int d = base + p * NR;
                 System.arraycopy(b, pr.bOff + (pc + p) * pr.ldb + col, dst, d, cols);
                 if (cols < NR) {
-                    java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
+                    Arrays.fill(dst, d + cols, d + NR, 0f);
                 }
             }
         }
@@ -266,7 +267,7 @@ final class PackedGemm {
 
     /** Copies C's partial sums for an edge (or transposed) tile into the NR-wide scratch tile. */
     private static void gatherTile(Problem pr, int row, int rows, int col, int cols, float[] tile) {
-        java.util.Arrays.fill(tile, 0f);
+        Arrays.fill(tile, 0f);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 tile[i * NR + j] = pr.c[cIndex(pr, row + i, col + j)];

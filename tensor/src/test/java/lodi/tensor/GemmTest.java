@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class GemmTest {
         SplittableRandom rng = new SplittableRandom(13);
         for (int[] shape : new int[][] {{7, 33, 5}, {64, 64, 300}, {40, 3, 8}}) {
             Case c = Case.random(rng, false, true, shape[0], shape[1], shape[2], 1f, 0f);
-            java.util.Arrays.fill(c.c, Float.NaN);
+            Arrays.fill(c.c, Float.NaN);
             c.runGemm();
             for (int i = 0; i < c.m; i++) {
                 for (int j = 0; j < c.n; j++) {
