@@ -48,6 +48,19 @@ final class PackedGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** Offsets of an MR-row × L-column block of row-major A in packed order, for the packA gathers. */
+        final int[] gatherMap = new int[MR * L];
+        int gatherLda = -1;
+
+        int[] gatherMap(int lda) {
+            if (gatherLda != lda) {
+                for (int e = 0; e < gatherMap.length; e++) {
+                    gatherMap[e] = (e % MR) * lda + e / MR;
+                }
+                gatherLda = lda;
+            }
+            return gatherMap;
+        }
 
         float[] a(int size) {
             if (a.length < size) {
@@ -213,9 +226,28 @@ final class PackedGemm {
     private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;
         float[] a = pr.a;
+        int[] map = pr.aT ? null : WORKSPACE.get().gatherMap(pr.lda);
         for (int ir = 0; ir < mc; ir += MR) {
             int base = ir * kc;
             int rows = Math.min(MR, pr.m - ic - ir);
+            if (rows == MR && !pr.aT) {
+                // Row-major A: each gather collects L consecutive k of all MR rows, already interleaved. The
+                // scalar loop below would store one float at a time with stride MR; for N = 128 that cost as
+                // much as a quarter of the multiply-adds.
+                int s0 = pr.aOff + (ic + ir) * pr.lda + pc;
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    for (int q = 0; q < MR; q++) {
+                        FloatVector.fromArray(F, a, s0 + p, map, q * L).mul(alpha).intoArray(dst, base + p * MR + q * L);
+                    }
+                }
+                for (; p < kc; p++) {
+                    for (int i = 0; i < MR; i++) {
+                        dst[base + p * MR + i] = alpha * a[s0 + i * pr.lda + p];
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < MR; i++) {
                 int d = base + i;
                 if (i >= rows) {
