@@ -27,10 +27,15 @@ public final class AttentionBench implements Runnable {
     private static final int HEADS = 4;
     private static final int HEAD_DIM = 32;
     private static final int[] SEQS = {64, 128};
-    /** Per implementation and configuration: warm up this long, then time runs until this long has passed. */
-    private static final long WARMUP_NANOS = 400_000_000L;
-    private static final long MEASURE_NANOS = 1_200_000_000L;
-    private static final int MIN_RUNS = 3;
+    /**
+     * First every code path runs on a small batch until the JIT has compiled it (seconds on a busy machine);
+     * then per implementation and configuration: warm up this long, time runs until this long has passed.
+     */
+    private static final long COMPILE_NANOS = 2_500_000_000L;
+    private static final long WARMUP_NANOS = 300_000_000L;
+    private static final long MEASURE_NANOS = 1_000_000_000L;
+    /** A slow naive run may take longer than the whole budget; then the median of these few runs is reported. */
+    private static final int MIN_RUNS = 2;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Option(names = "--json", description = "Print one JSON object per line instead of a table.")
@@ -52,6 +57,7 @@ public final class AttentionBench implements Runnable {
             Parallel.setThreads(threads);
         }
         PrintWriter out = spec.commandLine().getOut();
+        warmUpCompiler();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int seq : SEQS) {
             AttentionWorkload work = new AttentionWorkload(BATCH, HEADS, seq, HEAD_DIM);
@@ -96,6 +102,20 @@ public final class AttentionBench implements Runnable {
         }
         out.println("FLOPs: fwd 4·B·H·S²·Dh; fwdbwd 3.5× fwd (backward 2.5× forward, FlashAttention-2 convention).");
         out.flush();
+    }
+
+    private static void warmUpCompiler() {
+        AttentionWorkload small = new AttentionWorkload(4, HEADS, SEQS[SEQS.length - 1], HEAD_DIM);
+        double sink = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < COMPILE_NANOS) {
+            for (Pass pass : Pass.values()) {
+                sink += small.fused(pass) + small.naive(pass);
+            }
+        }
+        if (Double.isNaN(sink)) {
+            throw new IllegalStateException("attention benchmark produced NaN");
+        }
     }
 
     /** Warms up, then times single runs until both MIN_RUNS and MEASURE_NANOS are reached; the median run. */

@@ -277,10 +277,7 @@ public final class Attention {
             }
             for (int i = 0; i < seq; i++) {
                 float inverse = 1f / w.rowSum[i];
-                int at = outOff + headBase + i * d;
-                for (int x = 0; x < headDim; x++) {
-                    out[at + x] = o[i * dp + x] * inverse;
-                }
+                scaledCopy(o, i * dp, out, outOff + headBase + i * d, headDim, inverse);
                 lse[lseOff + bh * seq + i] = w.rowMax[i] + (float) Math.log(w.rowSum[i]);
             }
         });
@@ -356,21 +353,16 @@ public final class Attention {
             // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
             // queries against the per-query lse and D, and dK, dV accumulate as plain row products.
             packRows(q, qOff + headBase, d, seq, headDim, scale, w.qRows, sp, dp);
-            packColumns(q, qOff + headBase, d, seq, headDim, scale, w.qCols, sp);
+            packColumns(w.qRows, 0, dp, seq, headDim, 1f, w.qCols, sp);
             packRows(k, kOff + headBase, d, keyEnd, headDim, 1f, w.kRows, kp, dp);
             packRows(v, vOff + headBase, d, keyEnd, headDim, 1f, w.vRows, kp, dp);
             packRows(dOut, dOutOff + headBase, d, seq, headDim, 1f, w.dOutRows, sp, dp);
-            packColumns(dOut, dOutOff + headBase, d, seq, headDim, 1f, w.dOutCols, sp);
+            packColumns(w.dOutRows, 0, dp, seq, headDim, 1f, w.dOutCols, sp);
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             for (int i = 0; i < sp; i++) {
                 if (i < seq) {
                     // D_i = rowsum(dO ⊙ O), which equals Σ_j P_ij·dP_ij
-                    int at = headBase + i * d;
-                    float delta = 0f;
-                    for (int x = 0; x < headDim; x++) {
-                        delta += dOut[dOutOff + at + x] * out[outOff + at + x];
-                    }
-                    w.delta[i] = delta;
+                    w.delta[i] = dot(w.dOutRows, i * dp, out, outOff + headBase + i * d, headDim);
                     w.lse[i] = lse[lseOff + bh * seq + i];
                 } else {
                     w.delta[i] = 0f;
@@ -438,17 +430,14 @@ public final class Attention {
                 }
             }
             for (int s = 0; s < seq; s++) {
-                int at = headBase + s * d;
-                for (int x = 0; x < headDim; x++) {
-                    if (dq != null) {
-                        dq[dqOff + at + x] += scale * dqh[s * dp + x];
-                    }
-                    if (dk != null && s < keyEnd) {
-                        dk[dkOff + at + x] += dkh[s * dp + x];
-                    }
-                    if (dv != null && s < keyEnd) {
-                        dv[dvOff + at + x] += dvh[s * dp + x];
-                    }
+                if (dq != null) {
+                    addScaled(dqh, s * dp, dq, dqOff + headBase + s * d, headDim, scale);
+                }
+                if (dk != null && s < keyEnd) {
+                    addScaled(dkh, s * dp, dk, dkOff + headBase + s * d, headDim, 1f);
+                }
+                if (dv != null && s < keyEnd) {
+                    addScaled(dvh, s * dp, dv, dvOff + headBase + s * d, headDim, 1f);
                 }
             }
         });
@@ -557,9 +546,7 @@ public final class Attention {
         for (int r = 0; r < count; r++) {
             int from = srcOff + r * srcStride;
             int to = r * ld;
-            for (int x = 0; x < headDim; x++) {
-                dst[to + x] = factor * src[from + x];
-            }
+            scaledCopy(src, from, dst, to, headDim, factor);
             Arrays.fill(dst, to + headDim, to + ld, 0f);
         }
         Arrays.fill(dst, count * ld, padRows * ld, 0f);
@@ -577,6 +564,43 @@ public final class Attention {
         for (int x = 0; x < headDim; x++) {
             Arrays.fill(dst, x * ld + count, (x + 1) * ld, 0f);
         }
+    }
+
+    /** dst[to..to+n) = factor·src[from..from+n). */
+    private static void scaledCopy(float[] src, int from, float[] dst, int to, int n, float factor) {
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            FloatVector.fromArray(F, src, from + x).mul(factor).intoArray(dst, to + x);
+        }
+        for (; x < n; x++) {
+            dst[to + x] = factor * src[from + x];
+        }
+    }
+
+    /** dst[to..to+n) += factor·src[from..from+n). */
+    private static void addScaled(float[] src, int from, float[] dst, int to, int n, float factor) {
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            FloatVector.fromArray(F, src, from + x).fma(FloatVector.broadcast(F, factor),
+                    FloatVector.fromArray(F, dst, to + x)).intoArray(dst, to + x);
+        }
+        for (; x < n; x++) {
+            dst[to + x] += factor * src[from + x];
+        }
+    }
+
+    /** Σ a[aOff + x]·b[bOff + x] over x < n, lane-wise then across lanes, then the tail. */
+    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector sum = FloatVector.zero(F);
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            sum = FloatVector.fromArray(F, a, aOff + x).fma(FloatVector.fromArray(F, b, bOff + x), sum);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; x < n; x++) {
+            total += a[aOff + x] * b[bOff + x];
+        }
+        return total;
     }
 
     /** bias[j] = 0 for a kept key, −∞ for a padded one or one past the sequence (up to padded length kp). */
