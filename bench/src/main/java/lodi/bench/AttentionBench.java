@@ -2,6 +2,7 @@ package lodi.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +31,15 @@ public final class AttentionBench implements Runnable {
     private static final int HEAD_DIM = 32;
     private static final int[] SEQS = {64, 128};
     /**
-     * First every code path runs on a small batch until the JIT has compiled it (seconds on a busy machine);
-     * then per implementation and configuration: warm up this long, time runs until this long has passed.
+     * First every code path runs on a small batch until the JIT has finished compiling it: until the JIT's
+     * compile time stops growing for QUIET_ROUNDS rounds, at least MIN_COMPILE_NANOS and at most
+     * MAX_COMPILE_NANOS (compiles take seconds on a busy machine). Then per implementation and configuration:
+     * warm up WARMUP_NANOS, time runs until MEASURE_NANOS has passed.
      */
-    private static final long COMPILE_NANOS = 2_500_000_000L;
-    private static final long WARMUP_NANOS = 300_000_000L;
+    private static final long MIN_COMPILE_NANOS = 1_500_000_000L;
+    private static final long MAX_COMPILE_NANOS = 10_000_000_000L;
+    private static final int QUIET_ROUNDS = 3;
+    private static final long WARMUP_NANOS = 500_000_000L;
     private static final long MEASURE_NANOS = 1_000_000_000L;
     /** A slow naive run may take longer than the whole budget; then the median of these few runs is reported. */
     private static final int MIN_RUNS = 2;
@@ -120,14 +125,21 @@ public final class AttentionBench implements Runnable {
         for (int seq : SEQS) {
             small.add(new AttentionWorkload(4, HEADS, seq, HEAD_DIM));
         }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         double sink = 0;
         long start = System.nanoTime();
-        while (System.nanoTime() - start < COMPILE_NANOS) {
+        long lastCompileMs = -1;
+        int quiet = 0;
+        while (System.nanoTime() - start < MAX_COMPILE_NANOS
+                && (quiet < QUIET_ROUNDS || System.nanoTime() - start < MIN_COMPILE_NANOS)) {
             for (AttentionWorkload work : small) {
                 for (Pass pass : Pass.values()) {
                     sink += work.fused(pass) + work.naive(pass);
                 }
             }
+            long compileMs = jit.getTotalCompilationTime();
+            quiet = compileMs == lastCompileMs ? quiet + 1 : 0;
+            lastCompileMs = compileMs;
         }
         if (Double.isNaN(sink)) {
             throw new IllegalStateException("attention benchmark produced NaN");
