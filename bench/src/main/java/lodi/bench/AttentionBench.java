@@ -106,7 +106,8 @@ public final class AttentionBench implements Runnable {
     }
 
     private static void printTable(PrintWriter out, List<Map<String, Object>> rows) {
-        out.printf("attention B=%d H=%d Dh=%d, threads=%d, simd=%s, no padding; median wall ms, mean process CPU ms per run%n",
+        out.printf("attention B=%d H=%d Dh=%d, threads=%d, simd=%s, no padding; "
+                + "median wall ms, mean process CPU ms per run%n",
                 BATCH, HEADS, HEAD_DIM, Parallel.threads(), Simd.enabled() ? "on" : "off");
         out.printf("%5s %-7s %9s %8s %9s %8s %8s %9s %9s %8s%n", "seq", "pass", "fused ms", "GFLOP/s", "naive ms",
                 "GFLOP/s", "speedup", "fused CPU", "naive CPU", "speedup");

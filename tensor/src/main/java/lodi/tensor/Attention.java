@@ -265,7 +265,8 @@ public final class Attention {
                                     tile, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
-                    onlineSoftmaxTile(tile, rows, cols, kept == cols ? null : w.bias, j0, w.rowMax, w.rowSum, o, i0, dp);
+                    float[] bias = kept == cols ? null : w.bias;
+                    onlineSoftmaxTile(tile, rows, cols, bias, j0, w.rowMax, w.rowSum, o, i0, dp);
                     // O[i0.., :] += P · V[j0.., :]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
@@ -285,9 +286,9 @@ public final class Attention {
 
     /**
      * One key block of the online softmax for a block of query rows: adds the key bias (0 or −∞; null when
-     * every key of the block is kept) to the scores, raises the running max, rescales the running sum and output rows by exp(oldMax − newMax), and
-     * leaves P = exp(score − newMax) in the tile. The caller guarantees the block holds at least one kept key,
-     * so newMax is finite.
+     * every key of the block is kept) to the scores, raises the running max, rescales the running sum and the
+     * output rows by exp(oldMax − newMax), and leaves P = exp(score − newMax) in the tile. The caller
+     * guarantees the block holds at least one kept key, so newMax is finite.
      */
     private static void onlineSoftmaxTile(float[] tile, int rows, int cols, float[] bias, int j0,
                                           float[] rowMax, float[] rowSum, float[] o, int i0, int dp) {
