@@ -217,9 +217,11 @@ public final class Attention {
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // Vector form. Per (b, h) the head's slices are packed into padded, contiguous scratch (rows to a multiple
-    // of NR, head dim to a multiple of NR, zeros in the padding), so that every product below is a sequence
-    // of whole MR×NR micro-kernel tiles with no tails. Packing is O(S·Dh), the products O(S²·Dh).
+    // Vector form. Every product below is a sequence of whole MR×NR micro-kernel tiles with no tails: a head's
+    // rows are packed into zero-padded scratch (rows and head dim rounded up to NR); the backward reads them in
+    // place (row stride D) when Dh and S are multiples of NR, which measured faster there (and slower in the
+    // forward). The transposed operands (scale·K)ᵀ, (scale·Q)ᵀ and dOᵀ are always packed. Packing is O(S·Dh),
+    // the products O(S²·Dh).
 
     static void forwardVector(int batch, int heads, int seq, int headDim,
                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
@@ -241,9 +243,9 @@ public final class Attention {
             }
             int kp = roundUp(keyEnd, NR);
             Workspace w = WORKSPACE.get().ensure(sp, dp);
-            packRows(q, qOff + headBase, d, seq, headDim, scale, w.qRows, sp, dp);
-            packColumns(k, kOff + headBase, d, keyEnd, headDim, 1f, w.kCols, kp);
-            packRows(v, vOff + headBase, d, keyEnd, headDim, 1f, w.vRows, kp, dp);
+            packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
+            packColumns(k, kOff + headBase, d, keyEnd, headDim, scale, w.kCols, kp);
+            packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             float[] tile = w.tileA;
             float[] o = w.acc1;
@@ -258,7 +260,7 @@ public final class Attention {
                     if (kept == 0) {
                         continue;
                     }
-                    // tile = (scale·Q)[i0.., :] · Kᵀ[:, j0..]
+                    // tile = Q[i0.., :] · (scale·K)ᵀ[:, j0..]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
                             microKernel(headDim, w.qRows, (i0 + r) * dp, dp, 1, w.kCols, j0 + c, kp,
@@ -353,17 +355,29 @@ public final class Attention {
             Workspace w = WORKSPACE.get().ensure(sp, dp);
             // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
             // queries against the per-query lse and D, and dK, dV accumulate as plain row products.
-            packRows(q, qOff + headBase, d, seq, headDim, scale, w.qRows, sp, dp);
-            packColumns(w.qRows, 0, dp, seq, headDim, 1f, w.qCols, sp);
-            packRows(k, kOff + headBase, d, keyEnd, headDim, 1f, w.kRows, kp, dp);
-            packRows(v, vOff + headBase, d, keyEnd, headDim, 1f, w.vRows, kp, dp);
-            packRows(dOut, dOutOff + headBase, d, seq, headDim, 1f, w.dOutRows, sp, dp);
-            packColumns(w.dOutRows, 0, dp, seq, headDim, 1f, w.dOutCols, sp);
+            boolean inPlace = dp == headDim && sp == seq;
+            if (!inPlace) {
+                packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
+                packRows(k, kOff + headBase, d, keyEnd, headDim, w.kRows, kp, dp);
+                packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
+                packRows(dOut, dOutOff + headBase, d, seq, headDim, w.dOutRows, sp, dp);
+            }
+            int ld = inPlace ? d : dp;
+            float[] qs = inPlace ? q : w.qRows;
+            int qs0 = inPlace ? qOff + headBase : 0;
+            float[] ks = inPlace ? k : w.kRows;
+            int ks0 = inPlace ? kOff + headBase : 0;
+            float[] vs = inPlace ? v : w.vRows;
+            int vs0 = inPlace ? vOff + headBase : 0;
+            float[] dos = inPlace ? dOut : w.dOutRows;
+            int dos0 = inPlace ? dOutOff + headBase : 0;
+            packColumns(qs, qs0, ld, seq, headDim, scale, w.qCols, sp);
+            packColumns(dos, dos0, ld, seq, headDim, 1f, w.dOutCols, sp);
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             for (int i = 0; i < sp; i++) {
                 if (i < seq) {
                     // D_i = rowsum(dO ⊙ O), which equals Σ_j P_ij·dP_ij
-                    w.delta[i] = dot(w.dOutRows, i * dp, out, outOff + headBase + i * d, headDim);
+                    w.delta[i] = dot(dos, dos0 + i * ld, out, outOff + headBase + i * d, headDim);
                     w.lse[i] = lse[lseOff + bh * seq + i];
                 } else {
                     w.delta[i] = 0f;
@@ -388,7 +402,7 @@ public final class Attention {
                     // Sᵀ tile = K[j0.., :] · (scale·Q)ᵀ[:, i0..], recomputing the forward's scores
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.kRows, (j0 + r) * dp, dp, 1, w.qCols, i0 + c, sp,
+                            microKernel(headDim, ks, ks0 + (j0 + r) * ld, ld, 1, w.qCols, i0 + c, sp,
                                     pt, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
@@ -397,7 +411,7 @@ public final class Attention {
                         // inverts O = P·V: dV[j0.., :] += Pᵀ · dO[i0.., :]
                         for (int r = 0; r < rows; r += MR) {
                             for (int c = 0; c < dp; c += NR) {
-                                microKernel(cols, pt, r * COL_BLOCK, COL_BLOCK, 1, w.dOutRows, i0 * dp + c, dp,
+                                microKernel(cols, pt, r * COL_BLOCK, COL_BLOCK, 1, dos, dos0 + i0 * ld + c, ld,
                                         dvh, (j0 + r) * dp + c, dp, true);
                             }
                         }
@@ -408,23 +422,23 @@ public final class Attention {
                     // inverts O = P·V: dPᵀ tile = V[j0.., :] · dOᵀ[:, i0..]
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.vRows, (j0 + r) * dp, dp, 1, w.dOutCols, i0 + c, sp,
+                            microKernel(headDim, vs, vs0 + (j0 + r) * ld, ld, 1, w.dOutCols, i0 + c, sp,
                                     dst, r * COL_BLOCK + c, COL_BLOCK, false);
                         }
                     }
                     scoreGradientTile(dst, pt, rows, cols, w.delta, i0);
-                    // inverts S = (scale·Q)·Kᵀ: dK[j0.., :] += dSᵀ · (scale·Q)[i0.., :]
+                    // inverts S = scale·Q·Kᵀ: dK[j0.., :] += dSᵀ · Q[i0.., :] (scaled on the way out)
                     for (int r = 0; r < rows; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, dst, r * COL_BLOCK, COL_BLOCK, 1, w.qRows, i0 * dp + c, dp,
+                            microKernel(cols, dst, r * COL_BLOCK, COL_BLOCK, 1, qs, qs0 + i0 * ld + c, ld,
                                     dkh, (j0 + r) * dp + c, dp, true);
                         }
                     }
-                    // inverts S = (scale·Q)·Kᵀ: dQ[i0.., :] += dS · K[j0.., :] (scaled on the way out);
+                    // inverts S = scale·Q·Kᵀ: dQ[i0.., :] += dS · K[j0.., :] (scaled on the way out);
                     // dS is read through the dSᵀ tile by swapping the row and k strides
                     for (int r = 0; r < cols; r += MR) {
                         for (int c = 0; c < dp; c += NR) {
-                            microKernel(rows, dst, r, 1, COL_BLOCK, w.kRows, j0 * dp + c, dp,
+                            microKernel(rows, dst, r, 1, COL_BLOCK, ks, ks0 + j0 * ld + c, ld,
                                     dqh, (i0 + r) * dp + c, dp, true);
                         }
                     }
@@ -435,7 +449,7 @@ public final class Attention {
                     addScaled(dqh, s * dp, dq, dqOff + headBase + s * d, headDim, scale);
                 }
                 if (dk != null && s < keyEnd) {
-                    addScaled(dkh, s * dp, dk, dkOff + headBase + s * d, headDim, 1f);
+                    addScaled(dkh, s * dp, dk, dkOff + headBase + s * d, headDim, scale);
                 }
                 if (dv != null && s < keyEnd) {
                     addScaled(dvh, s * dp, dv, dvOff + headBase + s * d, headDim, 1f);
@@ -541,13 +555,13 @@ public final class Attention {
         c31.intoArray(c, c3 + LANES);
     }
 
-    /** dst[row·ld + x] = factor·src row, rows [count, padRows) and columns [headDim, ld) zero. */
-    private static void packRows(float[] src, int srcOff, int srcStride, int count, int headDim, float factor,
+    /** dst[row·ld + x] = src row, rows [count, padRows) and columns [headDim, ld) zero. */
+    private static void packRows(float[] src, int srcOff, int srcStride, int count, int headDim,
                                  float[] dst, int padRows, int ld) {
         for (int r = 0; r < count; r++) {
             int from = srcOff + r * srcStride;
             int to = r * ld;
-            scaledCopy(src, from, dst, to, headDim, factor);
+            scaledCopy(src, from, dst, to, headDim, 1f);
             Arrays.fill(dst, to + headDim, to + ld, 0f);
         }
         Arrays.fill(dst, count * ld, padRows * ld, 0f);
