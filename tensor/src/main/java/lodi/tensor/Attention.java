@@ -261,21 +261,11 @@ public final class Attention {
                         continue;
                     }
                     // tile = Q[i0.., :] · (scale·K)ᵀ[:, j0..]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.qRows, (i0 + r) * dp, dp, 1, w.kCols, j0 + c, kp,
-                                    tile, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
+                    product(rows, cols, headDim, w.qRows, i0 * dp, dp, 1, w.kCols, j0, kp, tile, 0, COL_BLOCK, false);
                     float[] bias = kept == cols ? null : w.bias;
                     onlineSoftmaxTile(tile, rows, cols, bias, j0, w.rowMax, w.rowSum, o, i0, dp);
                     // O[i0.., :] += P · V[j0.., :]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, tile, r * COL_BLOCK, COL_BLOCK, 1, w.vRows, j0 * dp + c, dp,
-                                    o, (i0 + r) * dp + c, dp, true);
-                        }
-                    }
+                    product(rows, dp, cols, tile, 0, COL_BLOCK, 1, w.vRows, j0 * dp, dp, o, i0 * dp, dp, true);
                 }
             }
             for (int i = 0; i < seq; i++) {
@@ -400,48 +390,24 @@ public final class Attention {
                 for (int i0 = 0; i0 < sp; i0 += COL_BLOCK) {
                     int cols = Math.min(COL_BLOCK, sp - i0);
                     // Sᵀ tile = K[j0.., :] · (scale·Q)ᵀ[:, i0..], recomputing the forward's scores
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, ks, ks0 + (j0 + r) * ld, ld, 1, w.qCols, i0 + c, sp,
-                                    pt, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
+                    product(rows, cols, headDim, ks, ks0 + j0 * ld, ld, 1, w.qCols, i0, sp, pt, 0, COL_BLOCK, false);
                     probabilitiesTile(pt, rows, cols, w.bias, j0, w.lse, i0);
                     if (dv != null) {
                         // inverts O = P·V: dV[j0.., :] += Pᵀ · dO[i0.., :]
-                        for (int r = 0; r < rows; r += MR) {
-                            for (int c = 0; c < dp; c += NR) {
-                                microKernel(cols, pt, r * COL_BLOCK, COL_BLOCK, 1, dos, dos0 + i0 * ld + c, ld,
-                                        dvh, (j0 + r) * dp + c, dp, true);
-                            }
-                        }
+                        product(rows, dp, cols, pt, 0, COL_BLOCK, 1, dos, dos0 + i0 * ld, ld, dvh, j0 * dp, dp, true);
                     }
                     if (!needScores) {
                         continue;
                     }
                     // inverts O = P·V: dPᵀ tile = V[j0.., :] · dOᵀ[:, i0..]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, vs, vs0 + (j0 + r) * ld, ld, 1, w.dOutCols, i0 + c, sp,
-                                    dst, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
+                    product(rows, cols, headDim, vs, vs0 + j0 * ld, ld, 1, w.dOutCols, i0, sp, dst, 0, COL_BLOCK,
+                            false);
                     scoreGradientTile(dst, pt, rows, cols, w.delta, i0);
                     // inverts S = scale·Q·Kᵀ: dK[j0.., :] += dSᵀ · Q[i0.., :] (scaled on the way out)
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, dst, r * COL_BLOCK, COL_BLOCK, 1, qs, qs0 + i0 * ld + c, ld,
-                                    dkh, (j0 + r) * dp + c, dp, true);
-                        }
-                    }
+                    product(rows, dp, cols, dst, 0, COL_BLOCK, 1, qs, qs0 + i0 * ld, ld, dkh, j0 * dp, dp, true);
                     // inverts S = scale·Q·Kᵀ: dQ[i0.., :] += dS · K[j0.., :] (scaled on the way out);
                     // dS is read through the dSᵀ tile by swapping the row and k strides
-                    for (int r = 0; r < cols; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(rows, dst, r, 1, COL_BLOCK, ks, ks0 + j0 * ld + c, ld,
-                                    dqh, (i0 + r) * dp + c, dp, true);
-                        }
-                    }
+                    product(cols, dp, rows, dst, 0, 1, COL_BLOCK, ks, ks0 + j0 * ld, ld, dqh, i0 * dp, dp, true);
                 }
             }
             for (int s = 0; s < seq; s++) {
@@ -486,73 +452,78 @@ public final class Attention {
     }
 
     /**
-     * C[MR×NR] (+)= A[MR×k] · B[k×NR]. A's element (r, p) is a[aOff + r·aRowStride + p·aKStride], so A may be
-     * read transposed; B and C are row-major with leading dimensions ldb and ldc. Every accumulator is a named
-     * local in straight-line code so that C2 keeps all eight in registers.
+     * C[m×n] (+)= A[m×k] · B[k×n], m a multiple of MR and n of NR, as MR×NR register tiles. A's element (r, p)
+     * is a[aOff + r·aRowStride + p·aKStride], so A may be read transposed; B and C are row-major with leading
+     * dimensions ldb and ldc. Each tile's eight accumulators are named locals in straight-line code so that C2
+     * keeps them in registers; the tile loops live here too, so one call covers a whole product.
      */
-    static void microKernel(int k, float[] a, int aOff, int aRowStride, int aKStride,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        int c0 = cOff;
-        int c1 = cOff + ldc;
-        int c2 = cOff + 2 * ldc;
-        int c3 = cOff + 3 * ldc;
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(F, c, c0);
-            c01 = FloatVector.fromArray(F, c, c0 + LANES);
-            c10 = FloatVector.fromArray(F, c, c1);
-            c11 = FloatVector.fromArray(F, c, c1 + LANES);
-            c20 = FloatVector.fromArray(F, c, c2);
-            c21 = FloatVector.fromArray(F, c, c2 + LANES);
-            c30 = FloatVector.fromArray(F, c, c3);
-            c31 = FloatVector.fromArray(F, c, c3 + LANES);
-        } else {
-            c00 = FloatVector.zero(F);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
+    static void product(int m, int n, int k, float[] a, int aOff, int aRowStride, int aKStride,
+                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int j = 0; j < n; j += NR) {
+            for (int i = 0; i < m; i += MR) {
+                int c0 = cOff + i * ldc + j;
+                int c1 = c0 + ldc;
+                int c2 = c0 + 2 * ldc;
+                int c3 = c0 + 3 * ldc;
+                FloatVector c00;
+                FloatVector c01;
+                FloatVector c10;
+                FloatVector c11;
+                FloatVector c20;
+                FloatVector c21;
+                FloatVector c30;
+                FloatVector c31;
+                if (accumulate) {
+                    c00 = FloatVector.fromArray(F, c, c0);
+                    c01 = FloatVector.fromArray(F, c, c0 + LANES);
+                    c10 = FloatVector.fromArray(F, c, c1);
+                    c11 = FloatVector.fromArray(F, c, c1 + LANES);
+                    c20 = FloatVector.fromArray(F, c, c2);
+                    c21 = FloatVector.fromArray(F, c, c2 + LANES);
+                    c30 = FloatVector.fromArray(F, c, c3);
+                    c31 = FloatVector.fromArray(F, c, c3 + LANES);
+                } else {
+                    c00 = FloatVector.zero(F);
+                    c01 = c00;
+                    c10 = c00;
+                    c11 = c00;
+                    c20 = c00;
+                    c21 = c00;
+                    c30 = c00;
+                    c31 = c00;
+                }
+                int a0 = aOff + i * aRowStride;
+                int a1 = a0 + aRowStride;
+                int a2 = a0 + 2 * aRowStride;
+                int a3 = a0 + 3 * aRowStride;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + j + p * ldb;
+                    int ap = p * aKStride;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+                    FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
+                    c00 = x.fma(b0, c00);
+                    c01 = x.fma(b1, c01);
+                    x = FloatVector.broadcast(F, a[a1 + ap]);
+                    c10 = x.fma(b0, c10);
+                    c11 = x.fma(b1, c11);
+                    x = FloatVector.broadcast(F, a[a2 + ap]);
+                    c20 = x.fma(b0, c20);
+                    c21 = x.fma(b1, c21);
+                    x = FloatVector.broadcast(F, a[a3 + ap]);
+                    c30 = x.fma(b0, c30);
+                    c31 = x.fma(b1, c31);
+                }
+                c00.intoArray(c, c0);
+                c01.intoArray(c, c0 + LANES);
+                c10.intoArray(c, c1);
+                c11.intoArray(c, c1 + LANES);
+                c20.intoArray(c, c2);
+                c21.intoArray(c, c2 + LANES);
+                c30.intoArray(c, c3);
+                c31.intoArray(c, c3 + LANES);
+            }
         }
-        int a0 = aOff;
-        int a1 = aOff + aRowStride;
-        int a2 = aOff + 2 * aRowStride;
-        int a3 = aOff + 3 * aRowStride;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * ldb;
-            int ap = p * aKStride;
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + ap]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + ap]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + ap]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + LANES);
-        c10.intoArray(c, c1);
-        c11.intoArray(c, c1 + LANES);
-        c20.intoArray(c, c2);
-        c21.intoArray(c, c2 + LANES);
-        c30.intoArray(c, c3);
-        c31.intoArray(c, c3 + LANES);
     }
 
     /** dst[row·ld + x] = src row, rows [count, padRows) and columns [headDim, ld) zero. */
