@@ -163,6 +163,9 @@ public final class AttentionBench implements Runnable {
         while (System.nanoTime() - start < WARMUP_NANOS) {
             sink += run.getAsDouble();
         }
+        // the naive side allocates (GEMM packing buffers); collect its garbage here so that its collections are
+        // not charged to whichever measurement happens to run next
+        System.gc();
         List<Long> wall = new ArrayList<>();
         long cpuStart = PROCESS.getProcessCpuTime();
         start = System.nanoTime();

@@ -452,10 +452,11 @@ public final class Attention {
     }
 
     /**
-     * C[m×n] (+)= A[m×k] · B[k×n], m a multiple of MR and n of NR, as 6×NR and MR×NR register tiles. A's element (r, p)
-     * is a[aOff + r·aRowStride + p·aKStride], so A may be read transposed; B and C are row-major with leading
-     * dimensions ldb and ldc. Each tile's eight accumulators are named locals in straight-line code so that C2
-     * keeps them in registers; the tile loops live here too, so one call covers a whole product.
+     * C[m×n] (+)= A[m×k] · B[k×n], m a multiple of MR and n of NR, as 6×NR and MR×NR register tiles. A's
+     * element (r, p) is a[aOff + r·aRowStride + p·aKStride], so A may be read transposed; B and C are row-major
+     * with leading dimensions ldb and ldc. Each tile's accumulators (12 or 8) are named locals in straight-line
+     * code so that C2 keeps them in registers, which is why the two tile bodies are written out rather than
+     * shared through a helper; the tile loops live here too, so one call covers a whole product.
      */
     static void product(int m, int n, int k, float[] a, int aOff, int aRowStride, int aKStride,
                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
