@@ -66,8 +66,14 @@ final class ToyTraining {
         return losses;
     }
 
-    /** Generation accuracy on {@code count} unseen examples: the low-confidence sampler, greedy, whole label right. */
-    static double generationAccuracy(PeftModel model, int count) {
+    /**
+     * Generation on {@code count} unseen examples with the low-confidence sampler (greedy): the fraction whose
+     * whole label is right, and the fraction that wrote either label.
+     */
+    record Generation(double accuracy, double validLabels) {
+    }
+
+    static Generation generate(PeftModel model, int count) {
         List<ToyLabelTask.Example> test = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             test.add(ToyLabelTask.example(2, i));
@@ -80,9 +86,12 @@ final class ToyTraining {
         SampleResult result = new LowConfidenceSampler(responseLength, TokenChoice.greedy(), TASK.special, false)
                 .sample(model, masked);
         int correct = 0;
+        int valid = 0;
         for (int i = 0; i < count; i++) {
-            correct += Arrays.equals(result.responses()[i], TASK.labelIds.get(test.get(i).label())) ? 1 : 0;
+            int[] written = result.responses()[i];
+            correct += Arrays.equals(written, TASK.labelIds.get(test.get(i).label())) ? 1 : 0;
+            valid += Arrays.equals(written, TASK.labelIds.get(0)) || Arrays.equals(written, TASK.labelIds.get(1)) ? 1 : 0;
         }
-        return correct / (double) count;
+        return new Generation(correct / (double) count, valid / (double) count);
     }
 }
