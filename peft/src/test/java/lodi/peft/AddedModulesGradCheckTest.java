@@ -53,6 +53,22 @@ class AddedModulesGradCheckTest {
     }
 
     @Test
+    void theGradientReachesThePerturbationThroughTheFrozenHead() {
+        PeftModel model = Peft.apply(ToyTraining.tinyBase(2), PeftConfig.defaults(PeftMethod.LORA_DIFFUSION)
+                .withPhases(List.of(4, 3, 2), List.of(1.0, 0.5, 0.25), 2).withFilmDim(6), 3);
+        model.train(false);
+        model.trainableParameters().forEach((name, p) -> randomise(p, name.hashCode()));
+        ToyLabelTask task = ToyTraining.TASK;
+        TokenBatch batch = task.batch(List.of(ToyLabelTask.example(1, 0), ToyLabelTask.example(1, 1),
+                ToyLabelTask.example(1, 2)), 32);
+        float[] times = {0.9f, 0.5f, 0.1f};
+        int[] positions = {batch.seqLen() - 2, 2, 2 * batch.seqLen() + 1, batch.seqLen() + 3};
+        // ε = 3e-3: with the standard 1e-2 one sampled B element pushes a ReLU input across its kink
+        new GradCheck(3e-3, 2e-3, 2e-2, 6).checkParameters("lora_diffusion through the head",
+                () -> model.trainingLogits(batch, times, positions), model.trainableParameters());
+    }
+
+    @Test
     void eachRowPassesOnlyItsPhasesModules() {
         PeftConfig config = PeftConfig.defaults(PeftMethod.LORA_DIFFUSION).withPhases(List.of(6, 4, 2), List.of(1.0, 0.5, 0.25), 2)
                 .withFilmDim(5);
