@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code lodi} command-line application. */
 @Command(name = "lodi", mixinStandardHelpOptions = true, version = "lodi 0.1.0",
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
-        subcommands = {CommandLine.HelpCommand.class, CollectCommand.class, DownloadGlueCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, CollectCommand.class, DownloadGlueCommand.class,
+                TokenizeCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
     public static final int USAGE_ERROR = 2;
