@@ -165,13 +165,16 @@ public final class StepBench implements Runnable {
         return new TokenBatch(ids, new int[batch * seq], batch, seq, lengths, new boolean[batch * seq]);
     }
 
-    /** A fixed 15% of the flat positions, in increasing order. */
+    /** A fixed 15% of the flat positions (at least one), in increasing order. */
     private int[] scoredPositions() {
         List<Integer> chosen = new ArrayList<>();
         for (int i = 0; i < batch * seq; i++) {
             if (CounterRng.uniform(7, 1, i) < MASK_RATE) {
                 chosen.add(i);
             }
+        }
+        if (chosen.isEmpty()) {
+            chosen.add(0);
         }
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }

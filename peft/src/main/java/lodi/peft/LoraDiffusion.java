@@ -182,6 +182,9 @@ final class LoraDiffusion extends AbstractPeftModel {
                 }
                 deltas.add(ElementwiseOps.scale(sum, sigmas[p]));
             }
+            if (deltas.isEmpty()) {
+                return selected;
+            }
             Variable grouped = ShapeOps.concatFirstDim(deltas.toArray(Variable[]::new));
             // grouped row order[n] belongs to scored row n: gather puts them back in the order of positions
             return ElementwiseOps.add(selected, ShapeOps.gatherRows(grouped, order));

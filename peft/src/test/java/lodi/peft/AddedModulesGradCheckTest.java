@@ -95,6 +95,13 @@ class AddedModulesGradCheckTest {
     }
 
     @Test
+    void noScoredRowsGiveNoRows() {
+        PeftModel model = Peft.apply(ToyTraining.tinyBase(2), PeftConfig.defaults(PeftMethod.LORA_DIFFUSION), 3);
+        TokenBatch batch = ToyTraining.TASK.batch(List.of(ToyLabelTask.example(1, 0)), 32);
+        assertArrayEquals(new int[] {0, model.vocabSize()}, model.logits(batch, new float[] {0.5f}, new int[0]).shape());
+    }
+
+    @Test
     void phasesSplitTheTrajectoryInThirds() {
         assertEquals(0, LoraDiffusion.phase(100, 100));
         assertEquals(0, LoraDiffusion.phase(67, 100));
