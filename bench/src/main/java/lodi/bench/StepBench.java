@@ -52,7 +52,7 @@ public final class StepBench implements Runnable {
     @Option(names = "--seq", defaultValue = "64", description = "Tokens per row (default ${DEFAULT-VALUE}).")
     private int seq;
 
-    @Option(names = "--steps", defaultValue = "5", description = "Timed steps after two warm-up steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "3", description = "Timed steps after two warm-up steps (default ${DEFAULT-VALUE}).")
     private int steps;
 
     @Option(names = "--json", description = "Print one JSON object per method instead of a table.")
