@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import lodi.autograd.Autograd;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
@@ -30,7 +31,7 @@ abstract class AbstractPeftModel implements PeftModel {
     protected final PeftConfig config;
 
     /** Sets every base parameter's trainability by {@code trainable(name)}. */
-    AbstractPeftModel(Denoiser base, PeftConfig config, java.util.function.Predicate<String> trainable) {
+    AbstractPeftModel(Denoiser base, PeftConfig config, Predicate<String> trainable) {
         this.base = base;
         this.config = config;
         base.namedParameters().forEach((name, p) -> p.setRequiresGrad(trainable.test(name)));

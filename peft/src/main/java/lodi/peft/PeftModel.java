@@ -1,6 +1,7 @@
 package lodi.peft;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import lodi.autograd.Parameter;
@@ -8,6 +9,7 @@ import lodi.autograd.Variable;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.MaskPredictor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A base denoiser prepared for one fine-tuning method: the parameters it trains, the forward pass training
@@ -55,12 +57,12 @@ public interface PeftModel extends MaskPredictor {
      */
     default void writeParamsJson(Path file) throws IOException {
         ParameterCount count = parameterCount();
-        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var json = JsonMapper.builder().build();
         var node = json.createObjectNode();
         node.put("method", method().id());
         node.put("trainable_params", count.trainable());
         node.put("all_params", count.total());
         node.put("trainable_percent", count.trainablePercent());
-        java.nio.file.Files.writeString(file, json.writeValueAsString(node));
+        Files.writeString(file, json.writeValueAsString(node));
     }
 }
