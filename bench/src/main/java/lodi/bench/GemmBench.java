@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import lodi.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,7 +92,7 @@ public final class GemmBench implements Runnable {
         if (m < 1 || n < 1 || k < 1) {
             throw new IllegalArgumentException("--m, --n and --k must be positive, got " + m + ", " + n + ", " + k);
         }
-        String t = trans.toUpperCase(java.util.Locale.ROOT);
+        String t = trans.toUpperCase(Locale.ROOT);
         if (!t.matches("[NT]{2}")) {
             throw new IllegalArgumentException("--trans must be NN, NT, TN or TT, got '" + trans + "'");
         }

@@ -189,13 +189,14 @@ public final class LayerNormKernel {
             int row = r * cols;
             float mu = mean[meanOff + r];
             float inv = rstd[rstdOff + r];
+            float shift = -mu * inv;
             FloatVector gAcc = FloatVector.zero(F);
             FloatVector gxAcc = FloatVector.zero(F);
             int c = 0;
             for (; c < upper; c += L) {
                 FloatVector g = FloatVector.fromArray(F, dy, dyOff + row + c)
                         .mul(FloatVector.fromArray(F, gamma, gammaOff + c));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).sub(mu).mul(inv);
+                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).fma(inv, shift);
                 gAcc = gAcc.add(g);
                 gxAcc = g.fma(xhat, gxAcc);
             }
@@ -212,7 +213,7 @@ public final class LayerNormKernel {
             for (; c < upper; c += L) {
                 FloatVector g = FloatVector.fromArray(F, dy, dyOff + row + c)
                         .mul(FloatVector.fromArray(F, gamma, gammaOff + c));
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).sub(mu).mul(inv);
+                FloatVector xhat = FloatVector.fromArray(F, x, xOff + row + c).fma(inv, shift);
                 FloatVector centred = xhat.mul(-gxMean).add(g).sub(gMean);
                 centred.fma(FloatVector.broadcast(F, inv), FloatVector.fromArray(F, dx, dxOff + row + c))
                         .intoArray(dx, dxOff + row + c);
@@ -241,11 +242,37 @@ public final class LayerNormKernel {
     static void addGammaGradVector(int rows, int width, int ld, float[] x, int xOff, float[] mean, int meanOff,
                                    float[] rstd, int rstdOff, float[] dy, int dyOff, float[] dgamma, int dgammaOff) {
         int c = 0;
+        // four strips at a time: each row then reads four adjacent cache lines of x and of dy
+        for (; c + 4 * L <= width; c += 4 * L) {
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                int at = r * ld + c;
+                // xhat = (x − mean)·rstd as one fma: x·rstd + (−mean·rstd)
+                FloatVector inv = FloatVector.broadcast(F, rstd[rstdOff + r]);
+                FloatVector shift = FloatVector.broadcast(F, -mean[meanOff + r] * rstd[rstdOff + r]);
+                FloatVector xhat0 = FloatVector.fromArray(F, x, xOff + at).fma(inv, shift);
+                FloatVector xhat1 = FloatVector.fromArray(F, x, xOff + at + L).fma(inv, shift);
+                FloatVector xhat2 = FloatVector.fromArray(F, x, xOff + at + 2 * L).fma(inv, shift);
+                FloatVector xhat3 = FloatVector.fromArray(F, x, xOff + at + 3 * L).fma(inv, shift);
+                acc0 = FloatVector.fromArray(F, dy, dyOff + at).fma(xhat0, acc0);
+                acc1 = FloatVector.fromArray(F, dy, dyOff + at + L).fma(xhat1, acc1);
+                acc2 = FloatVector.fromArray(F, dy, dyOff + at + 2 * L).fma(xhat2, acc2);
+                acc3 = FloatVector.fromArray(F, dy, dyOff + at + 3 * L).fma(xhat3, acc3);
+            }
+            int g = dgammaOff + c;
+            acc0.add(FloatVector.fromArray(F, dgamma, g)).intoArray(dgamma, g);
+            acc1.add(FloatVector.fromArray(F, dgamma, g + L)).intoArray(dgamma, g + L);
+            acc2.add(FloatVector.fromArray(F, dgamma, g + 2 * L)).intoArray(dgamma, g + 2 * L);
+            acc3.add(FloatVector.fromArray(F, dgamma, g + 3 * L)).intoArray(dgamma, g + 3 * L);
+        }
         for (int upper = F.loopBound(width); c < upper; c += L) {
             FloatVector acc = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
-                FloatVector xhat = FloatVector.fromArray(F, x, xOff + r * ld + c).sub(mean[meanOff + r])
-                        .mul(rstd[rstdOff + r]);
+                FloatVector xhat = FloatVector.fromArray(F, x, xOff + r * ld + c)
+                        .fma(rstd[rstdOff + r], -mean[meanOff + r] * rstd[rstdOff + r]);
                 acc = FloatVector.fromArray(F, dy, dyOff + r * ld + c).fma(xhat, acc);
             }
             acc.add(FloatVector.fromArray(F, dgamma, dgammaOff + c)).intoArray(dgamma, dgammaOff + c);

@@ -39,7 +39,10 @@ public final class OptimizerKernels {
         void run(int from, int len);
     }
 
-    /** Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n), one task per range. */
+    /**
+     * Runs {@code body} on consecutive {@link #CHUNK}-sized ranges covering [0, n); each range is owned by one
+     * task.
+     */
     private static void forEachChunk(int n, RangeBody body) {
         Parallel.forEach(Math.ceilDiv(n, CHUNK), c -> {
             int from = c * CHUNK;
@@ -51,7 +54,7 @@ public final class OptimizerKernels {
     // AdamW (PyTorch's single-tensor path, decoupled weight decay)
 
     /**
-     * One AdamW step over {@code n} elements, in PyTorch's order:
+     * One AdamW step over {@code n} elements, in the order of PyTorch's steps:
      * <pre>
      * p *= 1 - lr*weightDecay
      * m  = beta1*m + (1-beta1)*g
@@ -59,7 +62,9 @@ public final class OptimizerKernels {
      * p -= (lr / biasCorrection1) * (m / (sqrt(v) / sqrt(biasCorrection2) + eps))
      * </pre>
      * with {@code biasCorrection1 = 1 - beta1^t} and {@code biasCorrection2Sqrt = sqrt(1 - beta2^t)} for step
-     * {@code t} (1-based) precomputed by the caller.
+     * {@code t} (1-based) precomputed by the caller. This is PyTorch's update step for step; the float rounding
+     * follows the lines above rather than PyTorch's {@code lerp}/{@code addcmul} kernels, so results match
+     * PyTorch to float rounding, not bitwise.
      */
     public static void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
             int n, AdamWScalars k) {

@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Elementwise kernels are split into fixed chunks over {@link Parallel}; row kernels give each row to one
  * task; column sums give each column to one task, which adds the rows in order. Whole-tensor sums add fixed
  * blocks of {@link #SUM_BLOCK} elements and combine the block sums in block order in double. So every result
- * is bitwise the same for any thread count. Kernels whose names start with {@code add} accumulate ({@code +=})
- * into their output, which is what gradient buffers need.
+ * is bitwise the same for any thread count. {@code axpy}, {@code addInPlace}, {@code addProduct},
+ * {@code addConstant}, {@code addRowVector} and {@code addColumnSums} accumulate ({@code +=}) into their
+ * output, which is what gradient buffers need; {@code add}, {@code mul} and {@code scale} overwrite it.
  */
 public final class VectorOps {
     static final VectorSpecies<Float> F = Simd.F;
@@ -183,6 +184,12 @@ public final class VectorOps {
         }
     }
 
+    /** y += alpha·x over whole tensors of the same shape. */
+    public static void axpy(float alpha, Tensor x, Tensor y) {
+        Tensor.requireSameShape(x, y);
+        axpy(x.size(), alpha, x.data(), x.offset(), y.data(), y.offset());
+    }
+
     /** y[i] += x[i] for i in [0, n): gradient accumulation. Exact in both paths (a product by 1 is exact). */
     public static void addInPlace(int n, float[] x, int xOff, float[] y, int yOff) {
         axpy(n, 1f, x, xOff, y, yOff);
@@ -331,6 +338,24 @@ public final class VectorOps {
 
     static void addColumnSumsVector(int rows, int width, int ld, float[] x, int xOff, float[] out, int outOff) {
         int c = 0;
+        // four strips at a time: each row then reads four adjacent cache lines, not one line per page
+        for (; c + 4 * L <= width; c += 4 * L) {
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            for (int r = 0; r < rows; r++) {
+                int at = xOff + r * ld + c;
+                acc0 = acc0.add(FloatVector.fromArray(F, x, at));
+                acc1 = acc1.add(FloatVector.fromArray(F, x, at + L));
+                acc2 = acc2.add(FloatVector.fromArray(F, x, at + 2 * L));
+                acc3 = acc3.add(FloatVector.fromArray(F, x, at + 3 * L));
+            }
+            acc0.add(FloatVector.fromArray(F, out, outOff + c)).intoArray(out, outOff + c);
+            acc1.add(FloatVector.fromArray(F, out, outOff + c + L)).intoArray(out, outOff + c + L);
+            acc2.add(FloatVector.fromArray(F, out, outOff + c + 2 * L)).intoArray(out, outOff + c + 2 * L);
+            acc3.add(FloatVector.fromArray(F, out, outOff + c + 3 * L)).intoArray(out, outOff + c + 3 * L);
+        }
         for (int upper = F.loopBound(width); c < upper; c += L) {
             FloatVector acc = FloatVector.zero(F);
             for (int r = 0; r < rows; r++) {
@@ -387,6 +412,11 @@ public final class VectorOps {
         return combineBlocks(n, (from, to) -> simd
                 ? sumOfSquaresVector(to - from, x, xOff + from)
                 : sumOfSquaresScalar(to - from, x, xOff + from));
+    }
+
+    /** Σ x² over a whole tensor (see {@link #sumOfSquares(int, float[], int)}). */
+    public static double sumOfSquares(Tensor x) {
+        return sumOfSquares(x.size(), x.data(), x.offset());
     }
 
     static float sumOfSquaresScalar(int n, float[] x, int xOff) {

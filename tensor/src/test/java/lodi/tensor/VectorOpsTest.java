@@ -7,6 +7,7 @@ import static lodi.tensor.KernelChecks.random;
 import static lodi.tensor.KernelChecks.withThreads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,16 @@ class VectorOpsTest {
         }
         VectorOps.addInPlace(n, a, OFF, c, OFF);
         assertEquals(4 * a[OFF + n - 1] + b[OFF + n - 1], c[OFF + n - 1], 1e-5f);
+    }
+
+    @Test
+    void tensorOverloadsCheckShapesAndUseTheViews() {
+        Tensor x = Tensor.of(new float[] {9, 1, 2, 3, 4}, 5).rows(1, 5);
+        Tensor y = Tensor.full(1f, 4);
+        VectorOps.axpy(2f, x, y);
+        assertArrayEquals(new float[] {3, 5, 7, 9}, y.toArray());
+        assertEquals(30.0, VectorOps.sumOfSquares(x));
+        assertThrows(IllegalArgumentException.class, () -> VectorOps.axpy(1f, x, Tensor.zeros(3)));
     }
 
     @Test

@@ -15,8 +15,9 @@ import lodi.tensor.Tensor;
  * {@code step}, as PyTorch names them.
  *
  * <p>Defaults: betas (0.9, 0.999) and eps 1e-8, as both PyTorch's AdamW and HuggingFace's
- * {@code TrainingArguments}; weight decay 0.01, PyTorch's AdamW default; biases and normalisation
- * parameters exempt from decay, as HuggingFace's Trainer groups them.
+ * {@code TrainingArguments}; weight decay 0.01, PyTorch's AdamW default (HuggingFace's
+ * {@code TrainingArguments} defaults to 0, so a run mirroring an HF config sets it explicitly); biases and
+ * normalisation parameters exempt from decay, as HuggingFace's Trainer groups them.
  */
 public final class AdamW extends NamedParameterOptimizer {
     private final double beta1;

@@ -11,9 +11,10 @@ import lodi.tensor.Tensor;
 
 /**
  * What {@link AdamW} and {@link Sgd} share: named trainable parameters, each with a step count and
- * per-element buffers allocated on its first update, the learning rate, and flat named state.
+ * per-element buffers allocated on its first update, the learning rate, and flat named state. Public so its
+ * methods and builder settings are usable through {@link AdamW} and {@link Sgd}; sealed to those two.
  */
-abstract sealed class NamedParameterOptimizer implements Optimizer permits AdamW, Sgd {
+public abstract sealed class NamedParameterOptimizer implements Optimizer permits AdamW, Sgd {
     /** One trainable parameter and its optimizer state. */
     static final class Slot {
         final String name;
@@ -36,7 +37,7 @@ abstract sealed class NamedParameterOptimizer implements Optimizer permits AdamW
     private double learningRate;
 
     /** Settings every optimizer over named parameters takes; subclasses add their own. */
-    abstract static class Builder<B extends Builder<B>> {
+    public abstract static class Builder<B extends Builder<B>> {
         final Map<String, Parameter> namedParameters;
         final double learningRate;
         double weightDecay;

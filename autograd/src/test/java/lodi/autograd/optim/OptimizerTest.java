@@ -70,7 +70,8 @@ class OptimizerTest {
     }
 
     /** float32 parameters against the double reference: a few float ulps of values around 1. */
-    private static void assertCloseToReference(Map<String, Parameter> params, Map<String, double[]> reference, int step) {
+    private static void assertCloseToReference(Map<String, Parameter> params, Map<String, double[]> reference,
+            int step) {
         for (var entry : params.entrySet()) {
             double[] expected = reference.get(entry.getKey());
             Tensor actual = entry.getValue().value();
@@ -199,8 +200,9 @@ class OptimizerTest {
             assertArrayEquals(biasBefore, params.get("dense.bias").value().toArray());
             assertNull(head.grad());
             OptimizerState state = optimizer.state();
-            assertTrue(state.tensors().keySet().stream().noneMatch(k -> k.startsWith("head.") || k.startsWith("dense.bias")),
-                    state.tensors().keySet().toString());
+            var stateNames = state.tensors().keySet();
+            assertTrue(stateNames.stream().noneMatch(k -> k.startsWith("head.") || k.startsWith("dense.bias")),
+                    stateNames.toString());
             assertFalse(state.scalars().containsKey("head.weight.step"));
             assertEquals(3.0, state.scalars().get("dense.weight.step"));
         }
@@ -263,7 +265,8 @@ class OptimizerTest {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> adamW.loadState(new OptimizerState(tensors, good.scalars())));
         String message = error.getMessage();
-        assertTrue(message.contains("shape mismatch for dense.weight.exp_avg: state [7, 5], parameter [5, 7]"), message);
+        assertTrue(message.contains("shape mismatch for dense.weight.exp_avg: state [7, 5], parameter [5, 7]"),
+                message);
         assertTrue(message.contains("missing dense.bias.exp_avg_sq"), message);
         assertTrue(message.contains("unexpected tensor ghost.weight.exp_avg"), message);
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lodi", mixinStandardHelpOptions = true, version = "lodi 0.1.0",
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
         subcommands = {CommandLine.HelpCommand.class, ReproduceCommand.class, TrainCommand.class, EvalCommand.class,
-                PretrainCommand.class, GenerateCommand.class, CollectCommand.class, DownloadGlueCommand.class})
+                PretrainCommand.class, GenerateCommand.class, CollectCommand.class, DownloadGlueCommand.class,
+                TokenizeCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
     public static final int USAGE_ERROR = 2;

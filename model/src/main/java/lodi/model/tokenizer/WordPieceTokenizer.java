@@ -105,6 +105,62 @@ public final class WordPieceTokenizer {
     }
 
     /**
+     * The model input for one text: {@code [CLS] text [SEP]}, the text cut at the end so that the whole is at
+     * most {@code maxLength} ids (HuggingFace's {@code truncation=True, max_length=maxLength}).
+     */
+    public int[] encodeWithSpecialTokens(String text, int maxLength) {
+        requireRoom(maxLength, 2);
+        int[] ids = encode(text);
+        return frame(ids, Math.min(ids.length, maxLength - 2), null, 0);
+    }
+
+    /**
+     * The model input for a pair: {@code [CLS] first [SEP] second [SEP]}, at most {@code maxLength} ids, cut
+     * as HuggingFace's fast tokenizer does with {@code truncation="longest_first"}: when the shorter text fits
+     * in half the room, the longer one gets the rest; otherwise each gets half, the longer (on a tie the
+     * second) the odd id.
+     */
+    public int[] encodePairWithSpecialTokens(String first, String second, int maxLength) {
+        requireRoom(maxLength, 3);
+        int[] a = encode(first);
+        int[] b = encode(second);
+        int room = maxLength - 3;
+        if (a.length + b.length <= room) {
+            return frame(a, a.length, b, b.length);
+        }
+        int shorter = Math.min(a.length, b.length);
+        int longer = shorter > room ? shorter : Math.max(shorter, room - shorter);
+        if (shorter + longer > room) {
+            shorter = room / 2;
+            longer = shorter + room % 2;
+        }
+        boolean firstIsLonger = a.length > b.length;
+        int keepA = Math.min(a.length, firstIsLonger ? longer : shorter);
+        int keepB = Math.min(b.length, firstIsLonger ? shorter : longer);
+        return frame(a, keepA, b, keepB);
+    }
+
+    /** [CLS], the first {@code keepA} of {@code a}, [SEP], and when {@code b} is given its first {@code keepB}, [SEP]. */
+    private int[] frame(int[] a, int keepA, int[] b, int keepB) {
+        int[] framed = new int[keepA + 2 + (b == null ? 0 : keepB + 1)];
+        framed[0] = vocabulary.clsId();
+        System.arraycopy(a, 0, framed, 1, keepA);
+        framed[keepA + 1] = vocabulary.sepId();
+        if (b != null) {
+            System.arraycopy(b, 0, framed, keepA + 2, keepB);
+            framed[framed.length - 1] = vocabulary.sepId();
+        }
+        return framed;
+    }
+
+    private static void requireRoom(int maxLength, int specialTokens) {
+        if (maxLength <= specialTokens) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for text next to the "
+                    + specialTokens + " special tokens");
+        }
+    }
+
+    /**
      * The text of {@code ids}: pieces joined by single spaces, {@code ##} continuations glued to the piece
      * before them, [PAD] skipped, other special tokens kept. Unlike HuggingFace's default
      * {@code clean_up_tokenization_spaces}, spaces before punctuation and contractions are left in place,
@@ -132,7 +188,7 @@ public final class WordPieceTokenizer {
 
     /** Appends the greedy longest-match-first WordPiece ids of the non-empty {@code word[from, to)}. */
     private void wordPiece(String word, int from, int to, Ids out) {
-        if (word.codePointCount(from, to) > MAX_INPUT_CHARS_PER_WORD) {
+        if (to - from > MAX_INPUT_CHARS_PER_WORD && word.codePointCount(from, to) > MAX_INPUT_CHARS_PER_WORD) {
             out.add(vocabulary.unkId());
             return;
         }

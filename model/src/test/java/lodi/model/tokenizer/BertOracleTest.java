@@ -51,7 +51,7 @@ class BertOracleTest {
                 for (int from = 0; from < texts.size(); from += BATCH) {
                     List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
                     long t0 = System.nanoTime();
-                    long[][] expected = idsOf(oracle, batch);
+                    long[][] expected = idsOf(oracle, batch, false);
                     oracleNanos += System.nanoTime() - t0;
                     for (int k = 0; k < batch.size(); k++) {
                         String text = batch.get(k);
@@ -74,6 +74,50 @@ class BertOracleTest {
         assertTrue(compared > 90_000, "expected the whole GLUE data, compared only " + compared);
     }
 
+    /**
+     * Model inputs with [CLS]/[SEP] and truncation on the QNLI and MRPC dev pairs and the SST-2 dev sentences.
+     * (Dev sets only: the oracle keeps every truncated-away stretch as an overflow encoding, which makes it
+     * slow on short limits.)
+     */
+    @Test
+    void truncatedModelInputsMatchHuggingFace() throws IOException {
+        Path glue = SharedData.require("glue");
+        Path bert = SharedData.require("bert-base-uncased");
+        WordPieceTokenizer ours = WordPieceTokenizer.load(bert.resolve("vocab.txt"));
+        List<String> qnli = tsvColumns(glue.resolve("QNLI/dev.tsv"), 1, 2);
+        List<String> mrpc = tsvColumns(glue.resolve("MRPC/dev.tsv"), 3, 4);
+        List<String> sst2 = tsvColumns(glue.resolve("SST-2/dev.tsv"), 0);
+        for (int maxLength : new int[] {16, 61}) {
+            try (HuggingFaceTokenizer oracle = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(bert.resolve("tokenizer.json"))
+                    .optAddSpecialTokens(true)
+                    .optTruncation(true)
+                    .optMaxLength(maxLength)
+                    .optPadding(false)
+                    .build()) {
+                for (List<String> pairs : List.of(qnli, mrpc)) {
+                    String[] first = new String[pairs.size() / 2];
+                    String[] second = new String[pairs.size() / 2];
+                    for (int i = 0; i < first.length; i++) {
+                        first[i] = pairs.get(2 * i);
+                        second[i] = pairs.get(2 * i + 1);
+                    }
+                    long[] encodings = TokenizersLibrary.LIB.batchEncodePair(oracle.getHandle(), first, second, true);
+                    for (int i = 0; i < first.length; i++) {
+                        assertEquals(Arrays.toString(idsAndDelete(encodings[i])),
+                                Arrays.toString(ours.encodePairWithSpecialTokens(first[i], second[i], maxLength)),
+                                "max length " + maxLength + ": " + first[i] + " || " + second[i]);
+                    }
+                }
+                long[][] expected = idsOf(oracle, sst2, true);
+                for (int i = 0; i < sst2.size(); i++) {
+                    assertEquals(Arrays.toString(expected[i]),
+                            Arrays.toString(ours.encodeWithSpecialTokens(sst2.get(i), maxLength)), sst2.get(i));
+                }
+            }
+        }
+    }
+
     /** Strings that exercise each rule, where the Python and Rust tokenizers agree (see the class comment). */
     @Test
     void matchesHuggingFaceOnTrickyStrings() throws IOException {
@@ -85,7 +129,7 @@ class BertOracleTest {
                 "北京欢迎你 日本語のテキスト 한국어 text\uD840\uDC00mixed",
                 "emoji \uD83D\uDE00 and \uD83D\uDC4D\uD83C\uDFFD thumbs, math \uD835\uDC00\uD835\uDC01",
                 "nul\u0000in\u0007side zero\u200Bwidth soft\u00ADhyphen bom\uFEFFinside \uFFFDreplaced",
-                " tabs\tnew\nlines\r\ncr  nbsp\u00A0ideographic\u3000space\u2003em ",
+                " tabs\tnew\nlines\r\ncr  nbsp\u00A0ideographic\u3000space\u2003em line\u2028para\u2029end ",
                 "«quoted» „low“ —dash– …ellipsis ¿qué? ¡sí! #hash @at ^caret `tick ~tilde |pipe \\back",
                 "[MASK] the [CLS] a[SEP]b [mask] [UNK] [PAD]",
                 "supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis",
@@ -107,13 +151,19 @@ class BertOracleTest {
      * {@link Encoding} fetches ten arrays per text across JNI, to fetch only the ids: this cuts the test's
      * time several times over.
      */
-    private static long[][] idsOf(HuggingFaceTokenizer oracle, List<String> texts) {
-        long[] encodings = TokenizersLibrary.LIB.batchEncode(oracle.getHandle(), texts.toArray(String[]::new), false);
+    private static long[][] idsOf(HuggingFaceTokenizer oracle, List<String> texts, boolean addSpecialTokens) {
+        long[] encodings = TokenizersLibrary.LIB.batchEncode(oracle.getHandle(), texts.toArray(String[]::new),
+                addSpecialTokens);
         long[][] ids = new long[encodings.length][];
         for (int i = 0; i < encodings.length; i++) {
-            ids[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]);
-            TokenizersLibrary.LIB.deleteEncoding(encodings[i]);
+            ids[i] = idsAndDelete(encodings[i]);
         }
+        return ids;
+    }
+
+    private static long[] idsAndDelete(long encoding) {
+        long[] ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+        TokenizersLibrary.LIB.deleteEncoding(encoding);
         return ids;
     }
 

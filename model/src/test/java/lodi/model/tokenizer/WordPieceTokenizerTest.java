@@ -2,6 +2,7 @@ package lodi.model.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,6 +105,26 @@ class WordPieceTokenizerTest {
         Vocabulary vocabulary = TOKENIZER.vocabulary();
         assertArrayEquals(new int[] {vocabulary.id("hello"), vocabulary.id(","), vocabulary.id("world")},
                 TOKENIZER.encode("hello, world"));
+    }
+
+    @Test
+    void modelInputsAreFramedAndTruncatedLongestFirst() {
+        Vocabulary v = TOKENIZER.vocabulary();
+        int cls = v.clsId();
+        int sep = v.sepId();
+        int a = v.id("a");
+        int b = v.id("b");
+        assertArrayEquals(new int[] {cls, a, b, sep}, TOKENIZER.encodeWithSpecialTokens("a b", 10));
+        assertArrayEquals(new int[] {cls, a, sep}, TOKENIZER.encodeWithSpecialTokens("a b", 3));
+        assertArrayEquals(new int[] {cls, a, a, sep, b, sep}, TOKENIZER.encodePairWithSpecialTokens("a a", "b", 10));
+        // Room 3 for 4 + 1 ids: the shorter fits in half the room, the longer gets the rest.
+        assertArrayEquals(new int[] {cls, a, a, sep, b, sep}, TOKENIZER.encodePairWithSpecialTokens("a a a a", "b", 6));
+        // Room 5 for 4 + 4 ids: 2 each and the odd one to the longer, or on a tie to the second.
+        assertArrayEquals(new int[] {cls, a, a, sep, b, b, b, sep},
+                TOKENIZER.encodePairWithSpecialTokens("a a a a", "b b b b", 8));
+        assertArrayEquals(new int[] {cls, a, a, a, sep, b, b, sep},
+                TOKENIZER.encodePairWithSpecialTokens("a a a a a", "b b b b", 8));
+        assertThrows(IllegalArgumentException.class, () -> TOKENIZER.encodePairWithSpecialTokens("a", "b", 3));
     }
 
     @Test
