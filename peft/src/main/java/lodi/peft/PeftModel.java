@@ -17,6 +17,9 @@ import lodi.model.diffusion.MaskPredictor;
 public interface PeftModel extends MaskPredictor {
     PeftMethod method();
 
+    /** The settings the model was built with (written to {@code adapter_config.json}). */
+    PeftConfig config();
+
     Denoiser base();
 
     /** The training forward: logits [positions.length, V] with dropout on and the tape recording. */
@@ -45,4 +48,19 @@ public interface PeftModel extends MaskPredictor {
 
     /** Loads weights saved by {@link #saveTrainable}, checking the method and every shape against this model. */
     void loadTrainable(Path dir) throws IOException;
+
+    /**
+     * Writes {@code params.json}-style accounting to {@code file}: {@code method}, {@code trainable_params},
+     * {@code all_params}, {@code trainable_percent}.
+     */
+    default void writeParamsJson(Path file) throws IOException {
+        ParameterCount count = parameterCount();
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var node = json.createObjectNode();
+        node.put("method", method().id());
+        node.put("trainable_params", count.trainable());
+        node.put("all_params", count.total());
+        node.put("trainable_percent", count.trainablePercent());
+        java.nio.file.Files.writeString(file, json.writeValueAsString(node));
+    }
 }
