@@ -36,7 +36,7 @@ public final class ExperimentOptions {
     Integer evalEvery;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any preset value by its dotted path, e.g. --set training.batch_size=16 --set training.learning_rate.full_ft=1e-4 (repeatable).")
+            description = "Override any preset value by its dotted path, e.g. --set training.batch_size=16 --set peft.full_ft.learning_rate=1e-4 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first.")

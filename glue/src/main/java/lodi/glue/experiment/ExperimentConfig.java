@@ -3,7 +3,9 @@ package lodi.glue.experiment;
 import java.util.List;
 import java.util.Map;
 import lodi.model.bert.DenoiserConfig;
+import lodi.peft.PeftConfig;
 import lodi.peft.PeftMethod;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Everything an experiment is made of, as read from a preset ({@code presets/*.json}) with command-line
@@ -13,13 +15,23 @@ import lodi.peft.PeftMethod;
  *
  * @param preset      the preset's name
  * @param description one line on what the preset is for and what it costs
+ * @param peft        per method, settings over {@code PeftConfig}'s defaults: {@code learning_rate} and
+ *                    {@code warmup_steps} (linear warm-up, then cosine decay to 0 at {@code training.steps}), rank, ...
  * @param base        the backbone: {@code pretrained} (pretrain once and cache), {@code random} (the reference's
  *                    randomly initialised backbone) or a path (a lodi checkpoint folder or a HuggingFace BERT
  *                    {@code .safetensors} file)
  */
 public record ExperimentConfig(String preset, String description, String base, Data data, VocabularySettings vocabulary,
                                DenoiserConfig model, Diffusion diffusion, Pretraining pretraining, Training training,
-                               SamplerSettings sampler) {
+                               Map<String, JsonNode> peft, SamplerSettings sampler) {
+
+    /**
+     * The method's settings: {@link PeftConfig#defaults} with this experiment's {@code peft.<method>} object on
+     * top (learning rate, warm-up, rank, ...; unknown keys fail, named).
+     */
+    public PeftConfig peftConfig(PeftMethod method) {
+        return PeftConfig.fromJson(method, peft.get(method.id()));
+    }
 
     /**
      * Where the examples come from.
@@ -63,37 +75,18 @@ public record ExperimentConfig(String preset, String description, String base, D
      *
      * @param evalEvery          evaluate (and checkpoint) every this many steps, and at the end
      * @param evalCaps           dev examples per task in the combined validation set (the first ones; 0 = all)
-     * @param learningRate       peak learning rate per method
-     * @param warmupSteps        linear warm-up per method, then cosine decay to 0 at {@code steps}
      * @param mixture            {@code proportional} (each epoch visits every training example once) or
      *                           {@code temperature} (task shares ∝ size^(1/mixtureTemperature))
      * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
-                           List<Integer> seeds, Map<String, Double> learningRate, Map<String, Integer> warmupSteps,
-                           String mixture, double mixtureTemperature, int bucketWindow) {
-
-        public double learningRate(PeftMethod method) {
-            return perMethod(learningRate, method, "learning_rate");
-        }
-
-        public int warmupSteps(PeftMethod method) {
-            return perMethod(warmupSteps, method, "warmup_steps");
-        }
+                           List<Integer> seeds, String mixture, double mixtureTemperature, int bucketWindow) {
 
         public List<PeftMethod> parsedMethods() {
             return methods.stream().map(PeftMethod::parse).toList();
         }
 
-        private static <T> T perMethod(Map<String, T> values, PeftMethod method, String key) {
-            T value = values.get(method.id());
-            if (value == null) {
-                throw new IllegalArgumentException("training." + key + " has no value for " + method.id()
-                        + " (it has " + values.keySet() + ")");
-            }
-            return value;
-        }
     }
 
     /**

@@ -22,8 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The four presets ({@code smoke}, {@code demo}, {@code cpu}, {@code paper}) and command-line overrides.
  *
  * <p>An override {@code path=value} names an existing key by its dotted path ({@code training.steps=200},
- * {@code training.learning_rate.full_ft=1e-4}, {@code data.train_caps.sst2=500}); the value is read as the
- * key's current type (number, boolean, string; a comma-separated list for a list). Overrides apply to the
+ * {@code peft.full_ft.learning_rate=1e-4}, {@code data.train_caps.sst2=500}); the value is read as the
+ * key's current type (number, boolean, string; a comma-separated list for a list). Under {@code peft.<method>}
+ * any of the method's settings may be given ({@code peft.weight_lora.rank=16}), read as JSON. Overrides apply to the
  * JSON tree before it becomes an {@link ExperimentConfig}, so every key of a preset can be overridden and an
  * unknown key is an error listing the keys valid at that level.
  */
@@ -76,6 +77,11 @@ public final class Presets {
         for (int i = 0; i < keys.length; i++) {
             String prefix = String.join(".", List.of(keys).subList(0, i));
             JsonNode child = parent.get(keys[i]);
+            if (child == null && i == 2 && keys.length == 3 && keys[0].equals("peft")) {
+                // A method's settings may name any PeftConfig key; PeftConfig.fromJson checks them.
+                parent.set(keys[i], parseLoose(value));
+                return;
+            }
             if (child == null) {
                 List<String> valid = new ArrayList<>();
                 parent.propertyNames().forEach(valid::add);
@@ -108,6 +114,14 @@ public final class Presets {
         }
         validate(config);
         return config;
+    }
+
+    private static JsonNode parseLoose(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (JacksonException e) {
+            return JsonNodeFactory.instance.textNode(value);
+        }
     }
 
     private static JsonNode parse(JsonNode current, String value, String path) {
@@ -148,8 +162,10 @@ public final class Presets {
         var training = config.training();
         List<PeftMethod> methods = training.parsedMethods();
         for (PeftMethod method : methods) {
-            training.learningRate(method);
-            training.warmupSteps(method);
+            config.peftConfig(method);
+        }
+        for (String name : config.peft().keySet()) {
+            PeftMethod.parse(name);
         }
         require(!methods.isEmpty(), "training.methods is empty");
         require(!training.seeds().isEmpty(), "training.seeds is empty");

@@ -5,12 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import lodi.autograd.ElementwiseOps;
 import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
@@ -87,20 +85,20 @@ public final class RunTrainer {
         }
         var settings = experiment.config().training();
         Denoiser model = base.load();
-        PeftModel peft = Peft.apply(model, PeftConfig.defaults(method), seed);
+        PeftConfig peftConfig = experiment.config().peftConfig(method);
+        PeftModel peft = Peft.apply(model, peftConfig, seed);
         Map<String, Parameter> trainable = peft.trainableParameters();
-        requireTrainableInBase(peft);
         Files.createDirectories(dir);
         writeConfig(dir, method, seed);
         writeParams(dir, peft);
         out.println(dir.getFileName() + ": " + peft.parameterCount());
         out.flush();
 
-        double lr = settings.learningRate(method);
+        double lr = peftConfig.learningRate();
         int steps = settings.steps();
         AdamW optimizer = AdamW.builder(trainable, lr).weightDecay(settings.weightDecay()).build();
-        TrainingStep trainingStep = new TrainingStep(model, optimizer,
-                LrSchedule.cosine(lr, settings.warmupSteps(method), steps), settings.clipNorm());
+        TrainingStep trainingStep = new TrainingStep(trainable.values(), optimizer,
+                LrSchedule.cosine(lr, peftConfig.warmupSteps(), steps), settings.clipNorm());
         Corruption corruption = experiment.corruption();
         Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
                 settings.mixture().equals("proportional") ? 1.0 : settings.mixtureTemperature(), seed);
@@ -161,18 +159,6 @@ public final class RunTrainer {
         }
         finish(dir, peft, history, steps);
         return new Outcome(dir, false, true);
-    }
-
-    /** TrainingStep updates the base's parameters that require gradients: they must be exactly the trainable ones. */
-    private static void requireTrainableInBase(PeftModel peft) {
-        Set<Parameter> inBase = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        peft.base().namedParameters().values().stream().filter(Parameter::requiresGrad).forEach(inBase::add);
-        Set<Parameter> trainable = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        trainable.addAll(peft.trainableParameters().values());
-        if (!inBase.equals(trainable)) {
-            throw new IllegalStateException(peft.method() + ": the trainable parameters are not the base's parameters"
-                    + " that require gradients (" + trainable.size() + " vs " + inBase.size() + ")");
-        }
     }
 
     private void finish(Path dir, PeftModel peft, History history, int steps) throws IOException {

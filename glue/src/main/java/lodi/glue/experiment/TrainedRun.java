@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import lodi.glue.data.DataException;
 import lodi.model.tokenizer.Vocabulary;
 import lodi.peft.Peft;
-import lodi.peft.PeftConfig;
 import lodi.peft.PeftMethod;
 import lodi.peft.PeftModel;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +36,7 @@ public record TrainedRun(Path dir, ExperimentConfig config, Vocabulary vocabular
 
     /** The trained model, in evaluation mode. */
     public PeftModel model() throws IOException {
-        PeftModel model = Peft.apply(base.load(), PeftConfig.defaults(method), seed);
+        PeftModel model = Peft.apply(base.load(), config.peftConfig(method), seed);
         model.loadTrainable(dir);
         model.train(false);
         return model;

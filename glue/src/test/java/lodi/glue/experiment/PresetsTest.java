@@ -34,19 +34,21 @@ class PresetsTest {
         assertEquals(100, paper.diffusion().steps());
         var training = paper.training();
         assertEquals(List.of(15000, 64, 500), List.of(training.steps(), training.batchSize(), training.evalEvery()));
-        assertEquals(5e-5, training.learningRate(PeftMethod.FULL_FT));
-        assertEquals(1e-4, training.learningRate(PeftMethod.LORA_DIFFUSION));
-        assertEquals(1000, training.warmupSteps(PeftMethod.FULL_FT));
-        assertEquals(500, training.warmupSteps(PeftMethod.BITFIT));
+        assertEquals(5e-5, paper.peftConfig(PeftMethod.FULL_FT).learningRate());
+        assertEquals(1e-4, paper.peftConfig(PeftMethod.LORA_DIFFUSION).learningRate());
+        assertEquals(1000, paper.peftConfig(PeftMethod.FULL_FT).warmupSteps());
+        assertEquals(500, paper.peftConfig(PeftMethod.BITFIT).warmupSteps());
+        assertEquals(64, paper.peftConfig(PeftMethod.WEIGHT_LORA).rank());
     }
 
     @Test
     void overridesReachAnyKeyWithItsType() {
-        ExperimentConfig config = Presets.load("smoke", List.of("training.steps=200", "training.learning_rate.full_ft=1e-4",
+        ExperimentConfig config = Presets.load("smoke", List.of("training.steps=200", "peft.full_ft.learning_rate=1e-4", "peft.weight_lora.rank=2",
                 "training.seeds=1,2", "training.methods=bitfit", "data.train_caps.sst2=50", "sampler.restrict_to_labels=true",
                 "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48"));
         assertEquals(200, config.training().steps());
-        assertEquals(1e-4, config.training().learningRate(PeftMethod.FULL_FT));
+        assertEquals(1e-4, config.peftConfig(PeftMethod.FULL_FT).learningRate());
+        assertEquals(2, config.peftConfig(PeftMethod.WEIGHT_LORA).rank());
         assertEquals(List.of(1, 2), config.training().seeds());
         assertEquals(List.of(PeftMethod.BITFIT), config.training().parsedMethods());
         assertEquals(50, config.data().trainCaps().get("sst2"));
@@ -59,8 +61,10 @@ class PresetsTest {
     void badOverridesAreOneLineUsageErrors() {
         var unknown = assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("training.stepz=3")));
         assertEquals("unknown setting 'training.stepz'; valid keys under training: steps, batch_size, max_length, eval_every,"
-                + " eval_caps, eval_batch_size, weight_decay, clip_norm, methods, seeds, learning_rate, warmup_steps, mixture,"
-                + " mixture_temperature, bucket_window", unknown.getMessage());
+                + " eval_caps, eval_batch_size, weight_decay, clip_norm, methods, seeds, mixture, mixture_temperature,"
+                + " bucket_window", unknown.getMessage());
+        var peftKey = assertThrows(IllegalArgumentException.class, () -> Presets.load("demo", List.of("peft.bitfit.rnak=3")));
+        assertTrue(peftKey.getMessage().contains("unknown bitfit setting(s) [rnak]"), peftKey.getMessage());
         var top = assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("trainin.steps=3")));
         assertTrue(top.getMessage().startsWith("unknown setting 'trainin.steps'; valid keys: preset, description, base, data"),
                 top.getMessage());

@@ -39,15 +39,14 @@ class RunsTest {
         return Presets.JSON.readTree(Files.readString(file));
     }
 
-    // Only full_ft exists until the PEFT methods land; the grid is then two seeds of it.
     @Test
     void smokeReproduceWritesEveryRunFileAndTheTableThenSkipsFinishedRuns() throws IOException {
         Path outputs = temp.resolve("outputs");
-        Result first = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42,43",
+        Result first = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
                 "--outputs", outputs.toString());
         assertEquals(0, first.code(), first.err());
-        for (int seed : List.of(42, 43)) {
-            Path run = outputs.resolve("glue_multitask/multitask_full_ft_seed" + seed + "_frozen");
+        for (String method : List.of("full_ft", "lora_diffusion")) {
+            Path run = outputs.resolve("glue_multitask/multitask_" + method + "_seed42_frozen");
             for (String file : List.of("training_summary.json", "evaluation_history.json", "training_history.json",
                     "params.json", "config.json", "adapter_model.safetensors", "vocab.txt")) {
                 assertTrue(Files.isRegularFile(run.resolve(file)), run + " lacks " + file);
@@ -70,30 +69,33 @@ class RunsTest {
             assertEquals(40, steps.size());
             assertTrue(steps.get(0).has("loss") && steps.get(0).has("lr") && steps.get(0).has("grad_norm"));
             JsonNode params = json(run.resolve("params.json"));
-            assertEquals("full_ft", params.path("method").asString());
-            assertEquals(100.0, params.path("trainable_percent").doubleValue());
-            assertEquals(params.path("all_params").longValue(), params.path("trainable_params").longValue());
+            assertEquals(method, params.path("method").asString());
+            double percent = 100.0 * params.path("trainable_params").longValue() / params.path("all_params").longValue();
+            assertEquals(percent, params.path("trainable_percent").doubleValue(), 1e-9);
+            assertTrue(method.equals("full_ft") ? percent == 100 : percent < 100, method + " trains " + percent + "%");
+            assertTrue(Files.isRegularFile(run.resolve("adapter_config.json")), run + " lacks adapter_config.json");
             JsonNode config = json(run.resolve("config.json"));
             assertTrue(config.path("data").path("synthetic").booleanValue());
             assertTrue(config.path("data").path("description").asString().startsWith("SYNTHETIC"));
         }
         String table = Files.readString(outputs.resolve("GLUE_MULTITASK_RESULTS.md"));
-        assertTrue(table.contains("| full_ft | 42 |") && table.contains("| full_ft | 43 |"), table);
+        assertTrue(table.contains("| full_ft | 42 |") && table.contains("| lora_diffusion | 42 |"), table);
         assertTrue(table.toLowerCase().contains("synthetic"), "the table says the data was synthetic");
         assertTrue(first.out().contains("SYNTHETIC"), first.out());
 
         Path summary = outputs.resolve("glue_multitask/multitask_full_ft_seed42_frozen/training_summary.json");
         var written = Files.getLastModifiedTime(summary);
-        Result again = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42,43",
+        Result again = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
                 "--outputs", outputs.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), again.out());
         assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
-        Result eval = lodi("eval", "--run", outputs.resolve("glue_multitask/multitask_full_ft_seed42_frozen").toString());
+        Path loraRun = outputs.resolve("glue_multitask/multitask_lora_diffusion_seed42_frozen");
+        Result eval = lodi("eval", "--run", loraRun.toString());
         assertEquals(0, eval.code(), eval.err());
-        double recorded = json(summary).path("final_eval_metrics").path("generation_accuracy").doubleValue();
+        double recorded = json(loraRun.resolve("training_summary.json")).path("final_eval_metrics").path("generation_accuracy").doubleValue();
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * recorded)), eval.out());
     }
 }
