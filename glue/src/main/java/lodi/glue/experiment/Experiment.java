@@ -56,7 +56,7 @@ public final class Experiment {
         return new Experiment(config, data, vocabulary(config, data));
     }
 
-    /** The data a configuration names (read reports with skipped rows are printed). */
+    /** The data a configuration names (for GLUE files, each file's read report is printed). */
     public static GlueData loadData(ExperimentConfig.Data settings, boolean skipBadRows, PrintWriter out) {
         if (settings.synthetic()) {
             SyntheticGlue.Sizes sizes = new SyntheticGlue.Sizes(perTask(settings.syntheticTrain()), perTask(settings.syntheticDev()));
@@ -68,9 +68,7 @@ public final class Experiment {
         }
         GlueData data = GlueData.load(Path.of(settings.glueDir()), java.util.EnumSet.allOf(Task.class), skipBadRows);
         for (ReadReport report : data.reports()) {
-            if (report.skipped() > 0) {
-                out.println(report.summary());
-            }
+            out.println(report.summary());
         }
         return data;
     }
