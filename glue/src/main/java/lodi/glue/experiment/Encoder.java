@@ -14,7 +14,8 @@ import lodi.model.tokenizer.WordPieceTokenizer;
  * Turns examples into token ids: the prompt ({@link Task#prompt}) and the response, the label word's tokens
  * padded with [PAD] to the longest label word of the task. Every example of a task so has the same response
  * length, which is how generation knows how many [MASK]s to fill; the model learns to generate the padding
- * too, and exact match compares the whole padded response. Prompts too long for the maximum length lose
+ * too (token-level accuracy scores the padding positions like any other), and generation is scored by exact
+ * match of the decoded response, padding dropped, with the label word ({@link #labelOf}). Prompts too long for the maximum length lose
  * tokens from their end when batched ({@code TokenBatch.of}); responses are never cut.
  */
 public final class Encoder {
@@ -78,15 +79,24 @@ public final class Encoder {
         return labels.get(task).get(0).length;
     }
 
-    /** The label whose padded response equals {@code response} exactly, or -1 when none does. */
+    /**
+     * The label whose word {@code response} spells, or -1 when it spells none: the response's tokens with its
+     * [PAD]s dropped must equal the label word's tokens exactly, i.e. the decoded response is the label word
+     * ([PAD] decodes to nothing, so where the padding sits does not matter; every other token does).
+     */
     public int labelOf(Task task, int[] response) {
+        int[] text = withoutPadding(response);
         List<int[]> words = labels.get(task);
         for (int label = 0; label < words.size(); label++) {
-            if (Arrays.equals(words.get(label), response)) {
+            if (Arrays.equals(withoutPadding(words.get(label)), text)) {
                 return label;
             }
         }
         return -1;
+    }
+
+    private int[] withoutPadding(int[] ids) {
+        return Arrays.stream(ids).filter(id -> id != special.pad()).toArray();
     }
 
     /** The prompt ids of an example (or of a free text given as an example). */

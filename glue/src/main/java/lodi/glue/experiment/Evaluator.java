@@ -23,8 +23,8 @@ import lodi.tensor.Tensor;
  *   <li>token-level denoising accuracy ({@code accuracy}, per task {@code sst2_accuracy}, ...) and the mean
  *       cross-entropy ({@code loss}) at the response positions masked by {@link Corruption#evaluation} (a
  *       fixed seed, keyed by each example's stable id);</li>
- *   <li>generation accuracy: the sampler fills an all-[MASK] response after the prompt and the result must
- *       equal the gold padded label word exactly ({@code generation_accuracy}, per task
+ *   <li>generation accuracy: the sampler fills an all-[MASK] response after the prompt and the decoded result
+ *       ([PAD]s dropped) must be the gold label word exactly ({@link Encoder#labelOf}; {@code generation_accuracy}, per task
  *       {@code sst2_generation_accuracy}, ...; {@code generation_invalid} counts responses that are no label
  *       word at all); MRPC F1 with {@code equivalent} as the positive class ({@code mrpc_generation_f1}).</li>
  * </ul>

@@ -55,7 +55,23 @@ class EncodingAndMixtureTest {
         }
         int[] entailment = ENCODER.labels(Task.QNLI).get(0);
         assertEquals(ENCODER.special().pad(), entailment[entailment.length - 1], "entailment is padded to not_entailment's length");
-        assertEquals(-1, ENCODER.labelOf(Task.QNLI, new int[] {ENCODER.special().pad(), ENCODER.special().pad(), ENCODER.special().pad()}));
+        int pad = ENCODER.special().pad();
+        assertEquals(-1, ENCODER.labelOf(Task.QNLI, new int[] {pad, pad, pad}));
+        int[] word = Arrays.stream(entailment).filter(id -> id != pad).toArray();
+        int[] shifted = new int[entailment.length];
+        Arrays.fill(shifted, pad);
+        System.arraycopy(word, 0, shifted, 1, word.length);
+        assertEquals(0, ENCODER.labelOf(Task.QNLI, shifted), "padding carries no text, wherever it sits");
+        int[] notEntailment = ENCODER.labels(Task.QNLI).get(1);
+        int[] withoutUnderscore = Arrays.copyOf(notEntailment, notEntailment.length);
+        System.arraycopy(notEntailment, 2, withoutUnderscore, 1, notEntailment.length - 2);
+        withoutUnderscore[notEntailment.length - 1] = pad;
+        assertEquals(-1, ENCODER.labelOf(Task.QNLI, withoutUnderscore), "'not entailment' is no label word");
+        int[] reversed = new int[notEntailment.length];
+        for (int i = 0; i < reversed.length; i++) {
+            reversed[i] = notEntailment[reversed.length - 1 - i];
+        }
+        assertEquals(-1, ENCODER.labelOf(Task.QNLI, reversed), "order matters");
 
         Example example = DATA.dev(Task.MRPC).get(3);
         Encoder.Encoded encoded = ENCODER.encode(example, 3, true);
