@@ -110,8 +110,8 @@ class ToyTaskLearningTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"full_ft, 300, 1e-3", "bitfit, 200, 1e-2", "adapters, 150, 3e-3", "weight_lora, 600, 3e-3",
-            "lora_diffusion, 600, 1e-2"})
+    @CsvSource({"full_ft, 150, 1e-3", "bitfit, 100, 1e-2", "adapters, 100, 3e-3", "weight_lora, 200, 3e-3",
+            "lora_diffusion, 200, 1e-2"})
     void methodLearnsTheToyTask(String method, int steps, double learningRate) {
         double accuracy = fineTune(method, steps, learningRate).accuracy();
         assertTrue(accuracy >= REQUIRED_ACCURACY, method + " generation accuracy " + accuracy + " < " + REQUIRED_ACCURACY);
