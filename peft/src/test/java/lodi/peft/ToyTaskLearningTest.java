@@ -20,15 +20,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The methods fine-tune a briefly pretrained tiny base on the conditional toy task (label a review sentence
  * "positive" or "negative") and are judged by generation with the low-confidence sampler (greedy) on 200 unseen
  * sentences; every method must reach {@value #REQUIRED_ACCURACY}. The base is pretrained with {@link Pretrainer}
- * on plain review sentences and on sentences followed by their label word in running text, as a real pretrained
- * model knows sentiment words; it has never seen the conditional format ([SEP], response segment), and alone it
- * seldom writes a label there.
+ * on review sentences followed by their label word in running text, as a real pretrained model knows sentiment
+ * words; it has never seen the conditional format ([SEP], response segment), and alone it seldom writes a label
+ * there.
  *
- * <p>The pretraining must be long enough for the base to use the context: after 400–1,000 steps it writes a label
- * word after a sentence but always the same one (it has not learned to look at the adjective), and then methods
- * that keep the base's attention frozen (bitfit, adapters) cannot learn the task at all, as the deciding word never
- * reaches the response positions; between 1,000 and 2,000 steps the base learns it. {@link #theBaseUsesTheContext}
- * guards that.
+ * <p>The base must have learnt to use the context: a base that writes a label word after a sentence but always the
+ * same one (it does not look at the adjective) leaves nothing for the methods that keep its attention frozen
+ * (bitfit, adapters) to learn from, as the deciding word never reaches the response positions. The base learns it
+ * abruptly and late: with half the sentences labelled, 400–1,500 steps were not enough and 3,000 were for three
+ * base seeds out of four; with all labelled, 2,000 steps were for four out of four. {@link #theBaseUsesTheContext}
+ * guards it.
  */
 class ToyTaskLearningTest {
     private static final double REQUIRED_ACCURACY = 0.95;
@@ -36,19 +37,16 @@ class ToyTaskLearningTest {
 
     @BeforeAll
     static void pretrain() throws IOException {
-        List<int[]> texts = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            texts.add(ToyTraining.TASK.tokenizer.encode(ToyLabelTask.example(1, i).text()));
-        }
         // like a real pretrained model, the base has seen the label words used as sentiment in running text
         // ("the plot was dull negative"), never in the conditional format ([SEP], response segment) of the task
-        for (int i = 0; i < 300; i++) {
+        List<int[]> texts = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
             ToyLabelTask.Example example = ToyLabelTask.example(5, i);
             texts.add(ToyTraining.TASK.tokenizer.encode(example.text() + " " + ToyLabelTask.LABELS.get(example.label())));
         }
         pretrained = new Denoiser(ToyTraining.tiny(0.0), 7);
         Pretrainer.run(pretrained, texts, ToyTraining.TASK.special, ToyTraining.SCHEDULE,
-                new Pretrainer.Settings(3000, 16, 16, 3e-3, 30, 0.01, 1.0, 0, 42), null, null);
+                new Pretrainer.Settings(2000, 16, 16, 3e-3, 30, 0.01, 1.0, 0, 42), null, null);
     }
 
     private static Denoiser copyOfPretrained() {
@@ -110,8 +108,8 @@ class ToyTaskLearningTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"full_ft, 150, 1e-3", "bitfit, 100, 1e-2", "adapters, 100, 3e-3", "weight_lora, 200, 3e-3",
-            "lora_diffusion, 200, 1e-2"})
+    @CsvSource({"full_ft, 100, 1e-3", "bitfit, 100, 1e-2", "adapters, 100, 3e-3", "weight_lora, 100, 3e-3",
+            "lora_diffusion, 100, 1e-2"})
     void methodLearnsTheToyTask(String method, int steps, double learningRate) {
         double accuracy = fineTune(method, steps, learningRate).accuracy();
         assertTrue(accuracy >= REQUIRED_ACCURACY, method + " generation accuracy " + accuracy + " < " + REQUIRED_ACCURACY);
