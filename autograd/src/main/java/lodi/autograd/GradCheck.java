@@ -2,6 +2,8 @@ package lodi.autograd;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import lodi.tensor.CounterRng;
 import lodi.tensor.Tensor;
@@ -43,10 +45,7 @@ public final class GradCheck {
             leaves.add(Variable.leaf(t.copy()));
         }
         Variable out = f.apply(leaves);
-        Tensor weights = Tensor.zeros(out.shape());
-        for (int i = 0; i < weights.size(); i++) {
-            weights.set(i, 2f * CounterRng.uniform(12345, 0, i) - 1f);
-        }
+        Tensor weights = randomWeights(out.shape());
         out.backward(weights);
 
         for (int input = 0; input < inputs.size(); input++) {
@@ -64,6 +63,68 @@ public final class GradCheck {
                 }
             }
         }
+    }
+
+    /**
+     * Checks the gradients a module's forward {@code f} leaves in {@code parameters} (those requiring one), by
+     * perturbing each sampled parameter element in place and restoring it. Gradients already present are dropped
+     * first; the parameters' gradients are dropped again afterwards.
+     */
+    public void checkParameters(String name, Supplier<Variable> f, Map<String, Parameter> parameters) {
+        parameters.values().forEach(Variable::zeroGrad);
+        Variable out = f.get();
+        Tensor weights = randomWeights(out.shape());
+        out.backward(weights);
+        for (var entry : parameters.entrySet()) {
+            Parameter p = entry.getValue();
+            if (!p.requiresGrad()) {
+                continue;
+            }
+            Tensor analytic = p.grad();
+            Tensor value = p.value();
+            int n = value.size();
+            int step = Math.max(1, n / maxPerInput);
+            for (int e = 0; e < n; e += step) {
+                float original = value.get(e);
+                value.set(e, (float) (original + epsilon));
+                double plus = weighted(f, weights);
+                value.set(e, (float) (original - epsilon));
+                double minus = weighted(f, weights);
+                value.set(e, original);
+                double numeric = (plus - minus) / (2 * epsilon);
+                double got = analytic == null ? 0.0 : analytic.get(e);
+                if (Math.abs(got - numeric) > atol + rtol * Math.abs(numeric)) {
+                    throw new AssertionError(String.format(
+                            "%s: gradient of %s element %d: analytic %.6g, numeric %.6g (atol %.1g, rtol %.1g)",
+                            name, entry.getKey(), e, got, numeric, atol, rtol));
+                }
+            }
+            p.zeroGrad();
+        }
+    }
+
+    private static double weighted(Supplier<Variable> f, Tensor weights) {
+        Tensor out;
+        try (var scope = Autograd.noGrad()) {
+            out = f.get().value();
+        }
+        return dot(out, weights);
+    }
+
+    private static Tensor randomWeights(int[] shape) {
+        Tensor weights = Tensor.zeros(shape);
+        for (int i = 0; i < weights.size(); i++) {
+            weights.set(i, 2f * CounterRng.uniform(12345, 0, i) - 1f);
+        }
+        return weights;
+    }
+
+    private static double dot(Tensor out, Tensor weights) {
+        double sum = 0;
+        for (int i = 0; i < out.size(); i++) {
+            sum += (double) out.get(i) * weights.get(i);
+        }
+        return sum;
     }
 
     private double numericDerivative(Function<List<Variable>, Variable> f, List<Tensor> inputs, int input, int element,
@@ -87,10 +148,6 @@ public final class GradCheck {
         try (var scope = Autograd.noGrad()) {
             out = f.apply(constants).value();
         }
-        double sum = 0;
-        for (int i = 0; i < out.size(); i++) {
-            sum += (double) out.get(i) * weights.get(i);
-        }
-        return sum;
+        return dot(out, weights);
     }
 }

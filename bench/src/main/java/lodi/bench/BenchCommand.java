@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code lodi bench}: quick measurements of the hot kernels for people (JMH holds the careful ones). */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {GemmBench.class, AttentionBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {GemmBench.class, AttentionBench.class, StepBench.class},
         description = "Quick kernel and training-step measurements (each well under a minute).")
 public final class BenchCommand implements Runnable, Subcommand {
     @CommandLine.Spec

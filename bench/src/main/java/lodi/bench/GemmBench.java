@@ -2,8 +2,11 @@ package lodi.bench;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import lodi.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +27,8 @@ public final class GemmBench implements Runnable {
     static final int REPETITION_MS = 60;
     private static final long WARMUP_ROUND_NANOS = 100_000_000L;
     private static final long MAX_WARMUP_NANOS = 4_000_000_000L;
+    private static final long JIT_QUIET_NANOS = 1_000_000_000L;
+    private static final long MAX_COMPILER_WARMUP_NANOS = 15_000_000_000L;
 
     @Option(names = "--m", paramLabel = "M", description = "Rows of C (with --n and --k: measure only this size).")
     private Integer m;
@@ -68,6 +73,7 @@ public final class GemmBench implements Runnable {
         if (!json) {
             out.printf("%-22s %-5s %6s %6s %6s %7s %10s %9s%n", "shape", "trans", "M", "N", "K", "threads", "ms", "GFLOP/s");
         }
+        warmUpCompiler();
         for (GemmShape shape : shapes) {
             Measurement result = measure(shape);
             if (json) {
@@ -91,17 +97,46 @@ public final class GemmBench implements Runnable {
         if (m < 1 || n < 1 || k < 1) {
             throw new IllegalArgumentException("--m, --n and --k must be positive, got " + m + ", " + n + ", " + k);
         }
-        String t = trans.toUpperCase(java.util.Locale.ROOT);
+        String t = trans.toUpperCase(Locale.ROOT);
         if (!t.matches("[NT]{2}")) {
             throw new IllegalArgumentException("--trans must be NN, NT, TN or TT, got '" + trans + "'");
         }
         return List.of(new GemmShape("custom", t.charAt(0) == 'T', t.charAt(1) == 'T', m, n, k));
     }
 
+    /**
+     * Runs a product in all four transposes until the JIT has been quiet for a second. Until C2 compiles the
+     * micro-kernel, the Vector API runs interpreted, a hundred times slower; on a busy machine that takes
+     * several seconds, and two slow interpreted rounds of a shape's own warm-up could look settled.
+     */
+    private static void warmUpCompiler() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        List<GemmShape.Operands> products = List.of(
+                new GemmShape("warm-up", false, false, 160, 160, 160).operands(1),
+                new GemmShape("warm-up", false, true, 160, 160, 160).operands(2),
+                new GemmShape("warm-up", true, false, 160, 160, 160).operands(3),
+                new GemmShape("warm-up", true, true, 160, 160, 160).operands(4));
+        long start = System.nanoTime();
+        long lastChange = start;
+        long compiled = jit.getTotalCompilationTime();
+        while (System.nanoTime() - start < MAX_COMPILER_WARMUP_NANOS) {
+            for (GemmShape.Operands product : products) {
+                product.run();
+            }
+            long now = System.nanoTime();
+            if (jit.getTotalCompilationTime() != compiled) {
+                compiled = jit.getTotalCompilationTime();
+                lastChange = now;
+            }
+            if (now - lastChange > JIT_QUIET_NANOS && now - start > JIT_QUIET_NANOS) {
+                return;
+            }
+        }
+    }
+
     private static Measurement measure(GemmShape shape) {
         GemmShape.Operands operands = shape.operands(42);
-        // Warm up in rounds until the time per call settles: the kernel runs interpreted (and very slowly)
-        // until C2 has compiled it, which takes seconds when other processes hold the cores.
+        // Warm up in rounds until the time per call settles (the new shape's loop trip counts may recompile).
         long deadline = System.nanoTime() + MAX_WARMUP_NANOS;
         double previous = Double.MAX_VALUE;
         double secondsPerCall;

@@ -13,8 +13,11 @@ public final class Peft {
      */
     public static PeftModel apply(Denoiser base, PeftConfig config, long seed) {
         return switch (config.method()) {
-            case FULL_FT -> new FullFineTuning(base);
-            default -> throw new UnsupportedOperationException(config.method() + " is not implemented yet");
+            case FULL_FT -> new FullFineTuning(base, config);
+            case BITFIT -> new BitFit(base, config);
+            case ADAPTERS -> new Adapters(base, config, seed);
+            case WEIGHT_LORA -> new WeightLora(base, config, seed);
+            case LORA_DIFFUSION -> new LoraDiffusion(base, config, seed);
         };
     }
 }

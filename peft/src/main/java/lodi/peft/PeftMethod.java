@@ -1,5 +1,7 @@
 package lodi.peft;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -18,11 +20,13 @@ public enum PeftMethod {
     }
 
     /** The method's name: {@code full_ft}, {@code bitfit}, {@code adapters}, {@code weight_lora} or {@code lora_diffusion}. */
+    @JsonValue
     public String id() {
         return id;
     }
 
     /** The method called {@code name}; an unknown name fails naming the valid ones. */
+    @JsonCreator
     public static PeftMethod parse(String name) {
         for (PeftMethod method : values()) {
             if (method.id.equals(name)) {

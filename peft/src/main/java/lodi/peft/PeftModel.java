@@ -1,6 +1,7 @@
 package lodi.peft;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import lodi.autograd.Parameter;
@@ -8,6 +9,7 @@ import lodi.autograd.Variable;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.MaskPredictor;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A base denoiser prepared for one fine-tuning method: the parameters it trains, the forward pass training
@@ -16,6 +18,9 @@ import lodi.model.diffusion.MaskPredictor;
  */
 public interface PeftModel extends MaskPredictor {
     PeftMethod method();
+
+    /** The settings the model was built with (written to {@code adapter_config.json}). */
+    PeftConfig config();
 
     Denoiser base();
 
@@ -45,4 +50,19 @@ public interface PeftModel extends MaskPredictor {
 
     /** Loads weights saved by {@link #saveTrainable}, checking the method and every shape against this model. */
     void loadTrainable(Path dir) throws IOException;
+
+    /**
+     * Writes {@code params.json}-style accounting to {@code file}: {@code method}, {@code trainable_params},
+     * {@code all_params}, {@code trainable_percent}.
+     */
+    default void writeParamsJson(Path file) throws IOException {
+        ParameterCount count = parameterCount();
+        var json = JsonMapper.builder().build();
+        var node = json.createObjectNode();
+        node.put("method", method().id());
+        node.put("trainable_params", count.trainable());
+        node.put("all_params", count.total());
+        node.put("trainable_percent", count.trainablePercent());
+        Files.writeString(file, json.writeValueAsString(node));
+    }
 }

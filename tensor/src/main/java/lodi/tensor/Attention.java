@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Attention {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int LANES = F.length();
-    /** Micro-kernel tile: MR rows by NR = two vectors of columns. */
+    /** Micro-kernel tiles: 6 or MR rows by NR = two vectors of columns; row counts are multiples of MR. */
     private static final int MR = 4;
     private static final int NR = 2 * LANES;
     /**
@@ -217,9 +217,11 @@ public final class Attention {
     }
 
     // ---------------------------------------------------------------------------------------------------
-    // Vector form. Per (b, h) the head's slices are packed into padded, contiguous scratch (rows to a multiple
-    // of NR, head dim to a multiple of NR, zeros in the padding), so that every product below is a sequence
-    // of whole MR×NR micro-kernel tiles with no tails. Packing is O(S·Dh), the products O(S²·Dh).
+    // Vector form. Every product below is a sequence of whole MR×NR micro-kernel tiles with no tails: a head's
+    // rows are packed into zero-padded scratch (rows and head dim rounded up to NR); the backward reads them in
+    // place (row stride D) when Dh and S are multiples of NR, which measured faster there (and slower in the
+    // forward). The transposed operands (scale·K)ᵀ, (scale·Q)ᵀ and dOᵀ are always packed. Packing is O(S·Dh),
+    // the products O(S²·Dh).
 
     static void forwardVector(int batch, int heads, int seq, int headDim,
                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
@@ -241,9 +243,9 @@ public final class Attention {
             }
             int kp = roundUp(keyEnd, NR);
             Workspace w = WORKSPACE.get().ensure(sp, dp);
-            packRows(q, qOff + headBase, d, seq, headDim, scale, w.qRows, sp, dp);
-            packColumns(k, kOff + headBase, d, keyEnd, headDim, 1f, w.kCols, kp);
-            packRows(v, vOff + headBase, d, keyEnd, headDim, 1f, w.vRows, kp, dp);
+            packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
+            packColumns(k, kOff + headBase, d, keyEnd, headDim, scale, w.kCols, kp);
+            packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             float[] tile = w.tileA;
             float[] o = w.acc1;
@@ -258,29 +260,17 @@ public final class Attention {
                     if (kept == 0) {
                         continue;
                     }
-                    // tile = (scale·Q)[i0.., :] · Kᵀ[:, j0..]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.qRows, (i0 + r) * dp, dp, 1, w.kCols, j0 + c, kp,
-                                    tile, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
-                    onlineSoftmaxTile(tile, rows, cols, kept == cols ? null : w.bias, j0, w.rowMax, w.rowSum, o, i0, dp);
+                    // tile = Q[i0.., :] · (scale·K)ᵀ[:, j0..]
+                    product(rows, cols, headDim, w.qRows, i0 * dp, dp, 1, w.kCols, j0, kp, tile, 0, COL_BLOCK, false);
+                    float[] bias = kept == cols ? null : w.bias;
+                    onlineSoftmaxTile(tile, rows, cols, bias, j0, w.rowMax, w.rowSum, o, i0, dp);
                     // O[i0.., :] += P · V[j0.., :]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, tile, r * COL_BLOCK, COL_BLOCK, 1, w.vRows, j0 * dp + c, dp,
-                                    o, (i0 + r) * dp + c, dp, true);
-                        }
-                    }
+                    product(rows, dp, cols, tile, 0, COL_BLOCK, 1, w.vRows, j0 * dp, dp, o, i0 * dp, dp, true);
                 }
             }
             for (int i = 0; i < seq; i++) {
                 float inverse = 1f / w.rowSum[i];
-                int at = outOff + headBase + i * d;
-                for (int x = 0; x < headDim; x++) {
-                    out[at + x] = o[i * dp + x] * inverse;
-                }
+                scaledCopy(o, i * dp, out, outOff + headBase + i * d, headDim, inverse);
                 lse[lseOff + bh * seq + i] = w.rowMax[i] + (float) Math.log(w.rowSum[i]);
             }
         });
@@ -288,9 +278,9 @@ public final class Attention {
 
     /**
      * One key block of the online softmax for a block of query rows: adds the key bias (0 or −∞; null when
-     * every key of the block is kept) to the scores, raises the running max, rescales the running sum and output rows by exp(oldMax − newMax), and
-     * leaves P = exp(score − newMax) in the tile. The caller guarantees the block holds at least one kept key,
-     * so newMax is finite.
+     * every key of the block is kept) to the scores, raises the running max, rescales the running sum and the
+     * output rows by exp(oldMax − newMax), and leaves P = exp(score − newMax) in the tile. The caller
+     * guarantees the block holds at least one kept key, so newMax is finite.
      */
     private static void onlineSoftmaxTile(float[] tile, int rows, int cols, float[] bias, int j0,
                                           float[] rowMax, float[] rowSum, float[] o, int i0, int dp) {
@@ -355,22 +345,29 @@ public final class Attention {
             Workspace w = WORKSPACE.get().ensure(sp, dp);
             // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
             // queries against the per-query lse and D, and dK, dV accumulate as plain row products.
-            packRows(q, qOff + headBase, d, seq, headDim, scale, w.qRows, sp, dp);
-            packColumns(q, qOff + headBase, d, seq, headDim, scale, w.qCols, sp);
-            packRows(k, kOff + headBase, d, keyEnd, headDim, 1f, w.kRows, kp, dp);
-            packRows(v, vOff + headBase, d, keyEnd, headDim, 1f, w.vRows, kp, dp);
-            packRows(dOut, dOutOff + headBase, d, seq, headDim, 1f, w.dOutRows, sp, dp);
-            packColumns(dOut, dOutOff + headBase, d, seq, headDim, 1f, w.dOutCols, sp);
+            boolean inPlace = dp == headDim && sp == seq;
+            if (!inPlace) {
+                packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
+                packRows(k, kOff + headBase, d, keyEnd, headDim, w.kRows, kp, dp);
+                packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
+                packRows(dOut, dOutOff + headBase, d, seq, headDim, w.dOutRows, sp, dp);
+            }
+            int ld = inPlace ? d : dp;
+            float[] qs = inPlace ? q : w.qRows;
+            int qs0 = inPlace ? qOff + headBase : 0;
+            float[] ks = inPlace ? k : w.kRows;
+            int ks0 = inPlace ? kOff + headBase : 0;
+            float[] vs = inPlace ? v : w.vRows;
+            int vs0 = inPlace ? vOff + headBase : 0;
+            float[] dos = inPlace ? dOut : w.dOutRows;
+            int dos0 = inPlace ? dOutOff + headBase : 0;
+            packColumns(qs, qs0, ld, seq, headDim, scale, w.qCols, sp);
+            packColumns(dos, dos0, ld, seq, headDim, 1f, w.dOutCols, sp);
             keyBias(keep, b, seq, keyEnd, w.bias, kp);
             for (int i = 0; i < sp; i++) {
                 if (i < seq) {
                     // D_i = rowsum(dO ⊙ O), which equals Σ_j P_ij·dP_ij
-                    int at = headBase + i * d;
-                    float delta = 0f;
-                    for (int x = 0; x < headDim; x++) {
-                        delta += dOut[dOutOff + at + x] * out[outOff + at + x];
-                    }
-                    w.delta[i] = delta;
+                    w.delta[i] = dot(dos, dos0 + i * ld, out, outOff + headBase + i * d, headDim);
                     w.lse[i] = lse[lseOff + bh * seq + i];
                 } else {
                     w.delta[i] = 0f;
@@ -393,62 +390,35 @@ public final class Attention {
                 for (int i0 = 0; i0 < sp; i0 += COL_BLOCK) {
                     int cols = Math.min(COL_BLOCK, sp - i0);
                     // Sᵀ tile = K[j0.., :] · (scale·Q)ᵀ[:, i0..], recomputing the forward's scores
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.kRows, (j0 + r) * dp, dp, 1, w.qCols, i0 + c, sp,
-                                    pt, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
+                    product(rows, cols, headDim, ks, ks0 + j0 * ld, ld, 1, w.qCols, i0, sp, pt, 0, COL_BLOCK, false);
                     probabilitiesTile(pt, rows, cols, w.bias, j0, w.lse, i0);
                     if (dv != null) {
                         // inverts O = P·V: dV[j0.., :] += Pᵀ · dO[i0.., :]
-                        for (int r = 0; r < rows; r += MR) {
-                            for (int c = 0; c < dp; c += NR) {
-                                microKernel(cols, pt, r * COL_BLOCK, COL_BLOCK, 1, w.dOutRows, i0 * dp + c, dp,
-                                        dvh, (j0 + r) * dp + c, dp, true);
-                            }
-                        }
+                        product(rows, dp, cols, pt, 0, COL_BLOCK, 1, dos, dos0 + i0 * ld, ld, dvh, j0 * dp, dp, true);
                     }
                     if (!needScores) {
                         continue;
                     }
                     // inverts O = P·V: dPᵀ tile = V[j0.., :] · dOᵀ[:, i0..]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < cols; c += NR) {
-                            microKernel(headDim, w.vRows, (j0 + r) * dp, dp, 1, w.dOutCols, i0 + c, sp,
-                                    dst, r * COL_BLOCK + c, COL_BLOCK, false);
-                        }
-                    }
+                    product(rows, cols, headDim, vs, vs0 + j0 * ld, ld, 1, w.dOutCols, i0, sp, dst, 0, COL_BLOCK,
+                            false);
                     scoreGradientTile(dst, pt, rows, cols, w.delta, i0);
-                    // inverts S = (scale·Q)·Kᵀ: dK[j0.., :] += dSᵀ · (scale·Q)[i0.., :]
-                    for (int r = 0; r < rows; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(cols, dst, r * COL_BLOCK, COL_BLOCK, 1, w.qRows, i0 * dp + c, dp,
-                                    dkh, (j0 + r) * dp + c, dp, true);
-                        }
-                    }
-                    // inverts S = (scale·Q)·Kᵀ: dQ[i0.., :] += dS · K[j0.., :] (scaled on the way out);
+                    // inverts S = scale·Q·Kᵀ: dK[j0.., :] += dSᵀ · Q[i0.., :] (scaled on the way out)
+                    product(rows, dp, cols, dst, 0, COL_BLOCK, 1, qs, qs0 + i0 * ld, ld, dkh, j0 * dp, dp, true);
+                    // inverts S = scale·Q·Kᵀ: dQ[i0.., :] += dS · K[j0.., :] (scaled on the way out);
                     // dS is read through the dSᵀ tile by swapping the row and k strides
-                    for (int r = 0; r < cols; r += MR) {
-                        for (int c = 0; c < dp; c += NR) {
-                            microKernel(rows, dst, r, 1, COL_BLOCK, w.kRows, j0 * dp + c, dp,
-                                    dqh, (i0 + r) * dp + c, dp, true);
-                        }
-                    }
+                    product(cols, dp, rows, dst, 0, 1, COL_BLOCK, ks, ks0 + j0 * ld, ld, dqh, i0 * dp, dp, true);
                 }
             }
             for (int s = 0; s < seq; s++) {
-                int at = headBase + s * d;
-                for (int x = 0; x < headDim; x++) {
-                    if (dq != null) {
-                        dq[dqOff + at + x] += scale * dqh[s * dp + x];
-                    }
-                    if (dk != null && s < keyEnd) {
-                        dk[dkOff + at + x] += dkh[s * dp + x];
-                    }
-                    if (dv != null && s < keyEnd) {
-                        dv[dvOff + at + x] += dvh[s * dp + x];
-                    }
+                if (dq != null) {
+                    addScaled(dqh, s * dp, dq, dqOff + headBase + s * d, headDim, scale);
+                }
+                if (dk != null && s < keyEnd) {
+                    addScaled(dkh, s * dp, dk, dkOff + headBase + s * d, headDim, scale);
+                }
+                if (dv != null && s < keyEnd) {
+                    addScaled(dvh, s * dp, dv, dvOff + headBase + s * d, headDim, 1f);
                 }
             }
         });
@@ -482,84 +452,180 @@ public final class Attention {
     }
 
     /**
-     * C[MR×NR] (+)= A[MR×k] · B[k×NR]. A's element (r, p) is a[aOff + r·aRowStride + p·aKStride], so A may be
-     * read transposed; B and C are row-major with leading dimensions ldb and ldc. Every accumulator is a named
-     * local in straight-line code so that C2 keeps all eight in registers.
+     * C[m×n] (+)= A[m×k] · B[k×n], m a multiple of MR and n of NR, as 6×NR and MR×NR register tiles. A's
+     * element (r, p) is a[aOff + r·aRowStride + p·aKStride], so A may be read transposed; B and C are row-major
+     * with leading dimensions ldb and ldc. Each tile's accumulators (12 or 8) are named locals in straight-line
+     * code so that C2 keeps them in registers, which is why the two tile bodies are written out rather than
+     * shared through a helper; the tile loops live here too, so one call covers a whole product.
      */
-    static void microKernel(int k, float[] a, int aOff, int aRowStride, int aKStride,
-                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        int c0 = cOff;
-        int c1 = cOff + ldc;
-        int c2 = cOff + 2 * ldc;
-        int c3 = cOff + 3 * ldc;
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(F, c, c0);
-            c01 = FloatVector.fromArray(F, c, c0 + LANES);
-            c10 = FloatVector.fromArray(F, c, c1);
-            c11 = FloatVector.fromArray(F, c, c1 + LANES);
-            c20 = FloatVector.fromArray(F, c, c2);
-            c21 = FloatVector.fromArray(F, c, c2 + LANES);
-            c30 = FloatVector.fromArray(F, c, c3);
-            c31 = FloatVector.fromArray(F, c, c3 + LANES);
-        } else {
-            c00 = FloatVector.zero(F);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
+    static void product(int m, int n, int k, float[] a, int aOff, int aRowStride, int aKStride,
+                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        // m = 6·sixes + 4·fours: six-row tiles where they fit (more FMAs per B load), four-row tiles for the rest
+        int fours = m % 6 == 0 ? 0 : m % 6 == 4 ? 1 : 2;
+        int sixRows = m - 4 * fours;
+        for (int j = 0; j < n; j += NR) {
+            for (int i = 0; i < sixRows; i += 6) {
+                int c0 = cOff + i * ldc + j;
+                int c1 = c0 + ldc;
+                int c2 = c0 + 2 * ldc;
+                int c3 = c0 + 3 * ldc;
+                int c4 = c0 + 4 * ldc;
+                int c5 = c0 + 5 * ldc;
+                FloatVector c00;
+                FloatVector c01;
+                FloatVector c10;
+                FloatVector c11;
+                FloatVector c20;
+                FloatVector c21;
+                FloatVector c30;
+                FloatVector c31;
+                FloatVector c40;
+                FloatVector c41;
+                FloatVector c50;
+                FloatVector c51;
+                if (accumulate) {
+                    c00 = FloatVector.fromArray(F, c, c0);
+                    c01 = FloatVector.fromArray(F, c, c0 + LANES);
+                    c10 = FloatVector.fromArray(F, c, c1);
+                    c11 = FloatVector.fromArray(F, c, c1 + LANES);
+                    c20 = FloatVector.fromArray(F, c, c2);
+                    c21 = FloatVector.fromArray(F, c, c2 + LANES);
+                    c30 = FloatVector.fromArray(F, c, c3);
+                    c31 = FloatVector.fromArray(F, c, c3 + LANES);
+                    c40 = FloatVector.fromArray(F, c, c4);
+                    c41 = FloatVector.fromArray(F, c, c4 + LANES);
+                    c50 = FloatVector.fromArray(F, c, c5);
+                    c51 = FloatVector.fromArray(F, c, c5 + LANES);
+                } else {
+                    c00 = FloatVector.zero(F);
+                    c01 = c00;
+                    c10 = c00;
+                    c11 = c00;
+                    c20 = c00;
+                    c21 = c00;
+                    c30 = c00;
+                    c31 = c00;
+                    c40 = c00;
+                    c41 = c00;
+                    c50 = c00;
+                    c51 = c00;
+                }
+                int a0 = aOff + i * aRowStride;
+                int a1 = a0 + aRowStride;
+                int a2 = a0 + 2 * aRowStride;
+                int a3 = a0 + 3 * aRowStride;
+                int a4 = a0 + 4 * aRowStride;
+                int a5 = a0 + 5 * aRowStride;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + j + p * ldb;
+                    int ap = p * aKStride;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+                    FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
+                    c00 = x.fma(b0, c00);
+                    c01 = x.fma(b1, c01);
+                    x = FloatVector.broadcast(F, a[a1 + ap]);
+                    c10 = x.fma(b0, c10);
+                    c11 = x.fma(b1, c11);
+                    x = FloatVector.broadcast(F, a[a2 + ap]);
+                    c20 = x.fma(b0, c20);
+                    c21 = x.fma(b1, c21);
+                    x = FloatVector.broadcast(F, a[a3 + ap]);
+                    c30 = x.fma(b0, c30);
+                    c31 = x.fma(b1, c31);
+                    x = FloatVector.broadcast(F, a[a4 + ap]);
+                    c40 = x.fma(b0, c40);
+                    c41 = x.fma(b1, c41);
+                    x = FloatVector.broadcast(F, a[a5 + ap]);
+                    c50 = x.fma(b0, c50);
+                    c51 = x.fma(b1, c51);
+                }
+                c00.intoArray(c, c0);
+                c01.intoArray(c, c0 + LANES);
+                c10.intoArray(c, c1);
+                c11.intoArray(c, c1 + LANES);
+                c20.intoArray(c, c2);
+                c21.intoArray(c, c2 + LANES);
+                c30.intoArray(c, c3);
+                c31.intoArray(c, c3 + LANES);
+                c40.intoArray(c, c4);
+                c41.intoArray(c, c4 + LANES);
+                c50.intoArray(c, c5);
+                c51.intoArray(c, c5 + LANES);
+            }
+            for (int i = sixRows; i < m; i += MR) {
+                int c0 = cOff + i * ldc + j;
+                int c1 = c0 + ldc;
+                int c2 = c0 + 2 * ldc;
+                int c3 = c0 + 3 * ldc;
+                FloatVector c00;
+                FloatVector c01;
+                FloatVector c10;
+                FloatVector c11;
+                FloatVector c20;
+                FloatVector c21;
+                FloatVector c30;
+                FloatVector c31;
+                if (accumulate) {
+                    c00 = FloatVector.fromArray(F, c, c0);
+                    c01 = FloatVector.fromArray(F, c, c0 + LANES);
+                    c10 = FloatVector.fromArray(F, c, c1);
+                    c11 = FloatVector.fromArray(F, c, c1 + LANES);
+                    c20 = FloatVector.fromArray(F, c, c2);
+                    c21 = FloatVector.fromArray(F, c, c2 + LANES);
+                    c30 = FloatVector.fromArray(F, c, c3);
+                    c31 = FloatVector.fromArray(F, c, c3 + LANES);
+                } else {
+                    c00 = FloatVector.zero(F);
+                    c01 = c00;
+                    c10 = c00;
+                    c11 = c00;
+                    c20 = c00;
+                    c21 = c00;
+                    c30 = c00;
+                    c31 = c00;
+                }
+                int a0 = aOff + i * aRowStride;
+                int a1 = a0 + aRowStride;
+                int a2 = a0 + 2 * aRowStride;
+                int a3 = a0 + 3 * aRowStride;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + j + p * ldb;
+                    int ap = p * aKStride;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+                    FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
+                    c00 = x.fma(b0, c00);
+                    c01 = x.fma(b1, c01);
+                    x = FloatVector.broadcast(F, a[a1 + ap]);
+                    c10 = x.fma(b0, c10);
+                    c11 = x.fma(b1, c11);
+                    x = FloatVector.broadcast(F, a[a2 + ap]);
+                    c20 = x.fma(b0, c20);
+                    c21 = x.fma(b1, c21);
+                    x = FloatVector.broadcast(F, a[a3 + ap]);
+                    c30 = x.fma(b0, c30);
+                    c31 = x.fma(b1, c31);
+                }
+                c00.intoArray(c, c0);
+                c01.intoArray(c, c0 + LANES);
+                c10.intoArray(c, c1);
+                c11.intoArray(c, c1 + LANES);
+                c20.intoArray(c, c2);
+                c21.intoArray(c, c2 + LANES);
+                c30.intoArray(c, c3);
+                c31.intoArray(c, c3 + LANES);
+            }
         }
-        int a0 = aOff;
-        int a1 = aOff + aRowStride;
-        int a2 = aOff + 2 * aRowStride;
-        int a3 = aOff + 3 * aRowStride;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * ldb;
-            int ap = p * aKStride;
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + ap]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + ap]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + ap]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + ap]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + LANES);
-        c10.intoArray(c, c1);
-        c11.intoArray(c, c1 + LANES);
-        c20.intoArray(c, c2);
-        c21.intoArray(c, c2 + LANES);
-        c30.intoArray(c, c3);
-        c31.intoArray(c, c3 + LANES);
     }
 
-    /** dst[row·ld + x] = factor·src row, rows [count, padRows) and columns [headDim, ld) zero. */
-    private static void packRows(float[] src, int srcOff, int srcStride, int count, int headDim, float factor,
+    /** dst[row·ld + x] = src row, rows [count, padRows) and columns [headDim, ld) zero. */
+    private static void packRows(float[] src, int srcOff, int srcStride, int count, int headDim,
                                  float[] dst, int padRows, int ld) {
         for (int r = 0; r < count; r++) {
             int from = srcOff + r * srcStride;
             int to = r * ld;
-            for (int x = 0; x < headDim; x++) {
-                dst[to + x] = factor * src[from + x];
-            }
+            scaledCopy(src, from, dst, to, headDim, 1f);
             Arrays.fill(dst, to + headDim, to + ld, 0f);
         }
         Arrays.fill(dst, count * ld, padRows * ld, 0f);
@@ -577,6 +643,43 @@ public final class Attention {
         for (int x = 0; x < headDim; x++) {
             Arrays.fill(dst, x * ld + count, (x + 1) * ld, 0f);
         }
+    }
+
+    /** dst[to..to+n) = factor·src[from..from+n). */
+    private static void scaledCopy(float[] src, int from, float[] dst, int to, int n, float factor) {
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            FloatVector.fromArray(F, src, from + x).mul(factor).intoArray(dst, to + x);
+        }
+        for (; x < n; x++) {
+            dst[to + x] = factor * src[from + x];
+        }
+    }
+
+    /** dst[to..to+n) += factor·src[from..from+n). */
+    private static void addScaled(float[] src, int from, float[] dst, int to, int n, float factor) {
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            FloatVector.fromArray(F, src, from + x).fma(FloatVector.broadcast(F, factor),
+                    FloatVector.fromArray(F, dst, to + x)).intoArray(dst, to + x);
+        }
+        for (; x < n; x++) {
+            dst[to + x] += factor * src[from + x];
+        }
+    }
+
+    /** Σ a[aOff + x]·b[bOff + x] over x < n, lane-wise then across lanes, then the tail. */
+    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector sum = FloatVector.zero(F);
+        int x = 0;
+        for (; x <= n - LANES; x += LANES) {
+            sum = FloatVector.fromArray(F, a, aOff + x).fma(FloatVector.fromArray(F, b, bOff + x), sum);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; x < n; x++) {
+            total += a[aOff + x] * b[bOff + x];
+        }
+        return total;
     }
 
     /** bias[j] = 0 for a kept key, −∞ for a padded one or one past the sequence (up to padded length kp). */

@@ -87,7 +87,10 @@ public final class AttentionReference {
         }
     }
 
-    /** Row {@code row} of [B·H·S, S], in batch {@code batchIndex}: softmax over kept keys, 0 for padded ones, all 0 when none is kept. */
+    /**
+     * Row {@code row} of [B·H·S, S], in batch {@code batchIndex}: softmax over kept keys, 0 for padded ones,
+     * all 0 when none is kept.
+     */
     private static void maskedSoftmaxRow(float[] probs, int row, int seq, boolean[] keep, int batchIndex) {
         int at = row * seq;
         int keyBase = batchIndex * seq;

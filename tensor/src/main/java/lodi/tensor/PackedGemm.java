@@ -1,5 +1,6 @@
 package lodi.tensor;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * MR×NR    register tile of C: 6 rows × 2 vectors (6×32 with 16 lanes), 12 accumulators
  * KC       depth of one packed block along K (a B micro-panel KC×NR stays in L1)
  * MC       rows of op(A) packed per block (MC×KC stays in L2 while the B panels stream past)
- * NC       columns of op(B) packed per block (KC×NC, shared by all threads, in L3)
+ * NC       columns of op(B) packed per block by each task (KC×NC, in L2/L3)
  * </pre>
  *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
@@ -28,7 +29,12 @@ final class PackedGemm {
     static final int NR = 2 * L;
     static final int KC = 128;
     static final int MC = 24 * MR;
-    static final int NC = 64 * NR;
+    static final int NC = 32 * NR;
+    /**
+     * With at most this many rows, B' (when its rows are contiguous) is read in place instead of packed:
+     * packing would touch every element of B' once for only a few rows of use.
+     */
+    private static final int DIRECT_B_MAX_ROWS = 8 * MR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
@@ -42,6 +48,19 @@ final class PackedGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** Offsets of an MR-row × L-column block of row-major A in packed order, for the packA gathers. */
+        final int[] gatherMap = new int[MR * L];
+        int gatherLda = -1;
+
+        int[] gatherMap(int lda) {
+            if (gatherLda != lda) {
+                for (int e = 0; e < gatherMap.length; e++) {
+                    gatherMap[e] = (e % MR) * lda + e / MR;
+                }
+                gatherLda = lda;
+            }
+            return gatherMap;
+        }
 
         float[] a(int size) {
             if (a.length < size) {
@@ -105,7 +124,7 @@ final class PackedGemm {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, row, row + n, 0f);
+                Arrays.fill(c, row, row + n, 0f);
             } else {
                 for (int j = 0; j < n; j++) {
                     c[row + j] *= beta;
@@ -114,47 +133,59 @@ final class PackedGemm {
         }
     }
 
+    /**
+     * Splits C into one rectangle per thread and runs each start to finish, K blocks included, with no
+     * barrier in between: a task packs its own operands, so a long K (a weight gradient over 4096 tokens)
+     * costs no fork/join per K block. A task packs its share of one operand and all of the other, so the
+     * longer side of C is split: rows when M ≥ N (each task packs all of B'), else columns (all of A').
+     */
     private static void run(Problem pr, boolean zeroInit, int threads) {
         int rowTiles = ceilDiv(pr.m, MR);
-        // Split rows first (each task then packs only its own A rows); columns only when M is too short.
-        int tasksM = Math.max(1, Math.min(threads, rowTiles / 4));
-        int tasksN = Math.max(1, threads / tasksM);
-        Workspace caller = WORKSPACE.get();
-        for (int jc = 0; jc < pr.n; jc += NC) {
-            int nc = Math.min(NC, pr.n - jc);
-            int panels = ceilDiv(nc, NR);
-            int tasksNHere = Math.min(tasksN, panels);
+        int panels = ceilDiv(pr.n, NR);
+        int maxTasksM = Math.max(1, rowTiles / 4);
+        int tasksM;
+        int tasksN;
+        if (pr.m >= pr.n) {
+            tasksM = Math.min(threads, maxTasksM);
+            tasksN = Math.max(1, Math.min(threads / tasksM, panels));
+        } else {
+            tasksN = Math.min(threads, panels);
+            tasksM = Math.max(1, Math.min(threads / tasksN, maxTasksM));
+        }
+        Parallel.forEach(tasksM * tasksN, 1, t -> {
+            int tm = t / tasksN;
+            int tn = t % tasksN;
+            runTask(pr, zeroInit, rowTiles * tm / tasksM, rowTiles * (tm + 1) / tasksM,
+                    panels * tn / tasksN, panels * (tn + 1) / tasksN);
+        });
+    }
+
+    /** Row tiles [tile0, tile1) × column panels [panel0, panel1) of C, over all of K. */
+    private static void runTask(Problem pr, boolean zeroInit, int tile0, int tile1, int panel0, int panel1) {
+        Workspace ws = WORKSPACE.get();
+        boolean inPlaceB = !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
+        for (int jc = panel0; jc < panel1; jc += NC / NR) {
+            int jcEnd = Math.min(panel1, jc + NC / NR);
             for (int pc = 0; pc < pr.k; pc += KC) {
                 int kc = Math.min(KC, pr.k - pc);
-                float[] bPack = caller.b(panels * kc * NR);
-                int jcF = jc;
-                int pcF = pc;
-                boolean zero = zeroInit && pc == 0;
-                if (threads == 1) {
-                    for (int q = 0; q < panels; q++) {
-                        packB(pr, pc, kc, jc + q * NR, bPack, q * kc * NR);
+                float[] bPack = ws.b((jcEnd - jc) * kc * NR);
+                for (int q = jc; q < jcEnd; q++) {
+                    // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
+                    if (!inPlaceB || (q + 1) * NR > pr.n) {
+                        packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
                     }
-                    computeBlock(pr, jc, nc, pc, kc, bPack, zero, 0, rowTiles, 0, panels);
-                } else {
-                    Parallel.forEach(panels, 4, q -> packB(pr, pcF, kc, jcF + q * NR, bPack, q * kc * NR));
-                    int tasks = tasksM * tasksNHere;
-                    Parallel.forEach(tasks, 1, t -> {
-                        int tm = t / tasksNHere;
-                        int tn = t % tasksNHere;
-                        computeBlock(pr, jcF, nc, pcF, kc, bPack, zero,
-                                rowTiles * tm / tasksM, rowTiles * (tm + 1) / tasksM,
-                                panels * tn / tasksNHere, panels * (tn + 1) / tasksNHere);
-                    });
                 }
+                computeBlock(pr, pc, kc, bPack, inPlaceB, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
         }
     }
 
     /**
-     * One task's share of a (jc, pc) block: row tiles [tile0, tile1) × B panels [panel0, panel1). A is packed
-     * MC rows at a time and each packed B micro-panel is reused across all those rows while it sits in L1.
+     * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
+     * {@code bPack} from panel0 on. A is packed MC rows at a time and each B micro-panel is reused across all
+     * those rows while it sits in L1. {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    private static void computeBlock(Problem pr, int jc, int nc, int pc, int kc, float[] bPack, boolean zero,
+    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean inPlaceB, boolean zero,
                                      int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
         float[] aPack = ws.a(MC * kc);
@@ -164,20 +195,23 @@ final class PackedGemm {
             int mc = Math.min(MC, rowEnd - ic);
             packA(pr, ic, mc, pc, kc, aPack);
             for (int q = panel0; q < panel1; q++) {
-                int col = jc + q * NR;
-                int cols = Math.min(NR, jc + nc - col);
-                int bi = q * kc * NR;
+                int col = q * NR;
+                int cols = Math.min(NR, pr.n - col);
+                boolean inPlace = inPlaceB && cols == NR;
+                float[] bp = inPlace ? pr.b : bPack;
+                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : (q - panel0) * kc * NR;
+                int bStep = inPlace ? pr.ldb : NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
                     int rows = Math.min(MR, pr.m - row);
                     int ai = ir * kc;
                     if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, aPack, ai, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                        kernel(kc, aPack, ai, bp, bi, bStep, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
                     } else {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, aPack, ai, bPack, bi, tile, 0, NR, zero);
+                        kernel(kc, aPack, ai, bp, bi, bStep, tile, 0, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -192,9 +226,28 @@ final class PackedGemm {
     private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;
         float[] a = pr.a;
+        int[] map = pr.aT ? null : WORKSPACE.get().gatherMap(pr.lda);
         for (int ir = 0; ir < mc; ir += MR) {
             int base = ir * kc;
             int rows = Math.min(MR, pr.m - ic - ir);
+            if (rows == MR && !pr.aT) {
+                // Row-major A: each gather collects L consecutive k of all MR rows, already interleaved. The
+                // scalar loop below would store one float at a time with stride MR; for N = 128 that cost as
+                // much as a quarter of the multiply-adds.
+                int s0 = pr.aOff + (ic + ir) * pr.lda + pc;
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    for (int q = 0; q < MR; q++) {
+                        FloatVector.fromArray(F, a, s0 + p, map, q * L).mul(alpha).intoArray(dst, base + p * MR + q * L);
+                    }
+                }
+                for (; p < kc; p++) {
+                    for (int i = 0; i < MR; i++) {
+                        dst[base + p * MR + i] = alpha * a[s0 + i * pr.lda + p];
+                    }
+                }
+                continue;
+            }
             for (int i = 0; i < MR; i++) {
                 int d = base + i;
                 if (i >= rows) {
@@ -230,7 +283,7 @@ final class PackedGemm {
             }
             if (cols < NR) {
                 for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+                    Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
                 }
             }
         } else {
@@ -238,7 +291,7 @@ final class PackedGemm {
                 int d = base + p * NR;
                 System.arraycopy(b, pr.bOff + (pc + p) * pr.ldb + col, dst, d, cols);
                 if (cols < NR) {
-                    java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
+                    Arrays.fill(dst, d + cols, d + NR, 0f);
                 }
             }
         }
@@ -246,7 +299,7 @@ final class PackedGemm {
 
     /** Copies C's partial sums for an edge (or transposed) tile into the NR-wide scratch tile. */
     private static void gatherTile(Problem pr, int row, int rows, int col, int cols, float[] tile) {
-        java.util.Arrays.fill(tile, 0f);
+        Arrays.fill(tile, 0f);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 tile[i * NR + j] = pr.c[cIndex(pr, row + i, col + j)];
@@ -267,13 +320,13 @@ final class PackedGemm {
     }
 
     /**
-     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32]. Every accumulator is a named local and the
+     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32], B rows {@code bStep} apart (NR when packed). Every accumulator is a named local and the
      * k body is written out in full: C2 keeps the 12 accumulators, 2 B vectors and the broadcast in zmm
      * registers only while nothing makes it box a vector (a helper call would; see
      * shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of loading C.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                               boolean zero) {
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStep, float[] c, int ci,
+                               int ldc, boolean zero) {
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
@@ -318,7 +371,7 @@ final class PackedGemm {
             c50 = FloatVector.fromArray(F, c, r5);
             c51 = FloatVector.fromArray(F, c, r5 + L);
         }
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
             FloatVector a = FloatVector.broadcast(F, ap[ai]);

@@ -13,6 +13,7 @@ import java.util.function.IntConsumer;
  * thread count; the count only changes which thread computes which index.
  */
 public final class Parallel {
+    private static final int CHUNKS_PER_THREAD = 4;
     private static volatile int threads = configuredThreads();
     private static volatile ForkJoinPool pool = newPool(threads);
 
@@ -54,7 +55,9 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        int tasks = Math.min(t, Math.max(1, n / Math.max(1, grain)));
+        // A few chunks per thread, so that a descheduled or slower worker's share is stolen by the others;
+        // ownership of each index stays with one task, so results do not depend on the split.
+        int tasks = Math.min(t == 1 ? 1 : t * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(1, grain)));
         if (tasks <= 1 || ForkJoinTask.inForkJoinPool()) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);

@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Elementwise kernels are split into fixed chunks over {@link Parallel}; row kernels give each row to one
  * task; column sums give each column to one task, which adds the rows in order. Whole-tensor sums add fixed
  * blocks of {@link #SUM_BLOCK} elements and combine the block sums in block order in double. So every result
- * is bitwise the same for any thread count. Kernels whose names start with {@code add} accumulate ({@code +=})
- * into their output, which is what gradient buffers need.
+ * is bitwise the same for any thread count. {@code axpy}, {@code addInPlace}, {@code addProduct},
+ * {@code addConstant}, {@code addRowVector} and {@code addColumnSums} accumulate ({@code +=}) into their
+ * output, which is what gradient buffers need; {@code add}, {@code mul} and {@code scale} overwrite it.
  */
 public final class VectorOps {
     static final VectorSpecies<Float> F = Simd.F;

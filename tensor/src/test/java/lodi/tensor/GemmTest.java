@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class GemmTest {
         SplittableRandom rng = new SplittableRandom(13);
         for (int[] shape : new int[][] {{7, 33, 5}, {64, 64, 300}, {40, 3, 8}}) {
             Case c = Case.random(rng, false, true, shape[0], shape[1], shape[2], 1f, 0f);
-            java.util.Arrays.fill(c.c, Float.NaN);
+            Arrays.fill(c.c, Float.NaN);
             c.runGemm();
             for (int i = 0; i < c.m; i++) {
                 for (int j = 0; j < c.n; j++) {
@@ -89,8 +90,9 @@ class GemmTest {
         int before = Parallel.threads();
         try {
             SplittableRandom rng = new SplittableRandom(14);
-            // Large enough to fork: split over rows, over columns (short M), across NC, and K past KC.
-            int[][] shapes = {{200, 300, 64}, {12, 2000, 128}, {20, 2100, 64}, {130, 140, 300}, {500, 9, 700}};
+            // Large enough to fork: split over rows (M ≥ N), over columns, across NC, K past KC, swapped.
+            int[][] shapes = {{300, 200, 64}, {200, 300, 64}, {12, 2000, 128}, {20, 2100, 64}, {140, 130, 300},
+                    {500, 9, 700}};
             for (int[] shape : shapes) {
                 for (int t = 0; t < 4; t++) {
                     Case one = Case.random(rng, t >= 2, t % 2 == 1, shape[0], shape[1], shape[2], 1f, 0.5f);

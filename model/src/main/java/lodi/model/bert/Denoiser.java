@@ -81,6 +81,11 @@ public final class Denoiser extends Module implements MaskPredictor {
         dropoutSeed = seed;
     }
 
+    /** This step's dropout seed (modules attached to the denoiser draw their masks from it too). */
+    public long dropoutSeed() {
+        return dropoutSeed;
+    }
+
     /**
      * The final hidden states [R, D]: the encoder's output with the timestep embedding added (where the
      * config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.

@@ -1,6 +1,7 @@
 package lodi.model.training;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 import lodi.autograd.Module;
@@ -23,8 +24,16 @@ public final class TrainingStep {
 
     /** {@code clipNorm} ≤ 0 turns clipping off. */
     public TrainingStep(Module model, Optimizer optimizer, LrSchedule schedule, double clipNorm) {
+        this(model.namedParameters().values(), optimizer, schedule, clipNorm);
+    }
+
+    /**
+     * For parameters that are not one module's (a PEFT model's base plus its added modules); those not
+     * requiring a gradient are ignored. {@code clipNorm} ≤ 0 turns clipping off.
+     */
+    public TrainingStep(Collection<Parameter> parameters, Optimizer optimizer, LrSchedule schedule, double clipNorm) {
         this.trainable = new ArrayList<>();
-        model.namedParameters().values().stream().filter(Parameter::requiresGrad).forEach(trainable::add);
+        parameters.stream().filter(Parameter::requiresGrad).forEach(trainable::add);
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.clipNorm = clipNorm;

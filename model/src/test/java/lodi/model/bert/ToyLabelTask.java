@@ -12,21 +12,23 @@ import lodi.tensor.CounterRng;
 /**
  * A conditional toy task for tests: label templated review sentences ("the plot was dull") "positive" or
  * "negative". The label is decided by one adjective out of twelve, at a position the model has to find.
+ *
+ * <p>Published in model's test-jar, so the PEFT tests train on the same task.
  */
-final class ToyLabelTask {
-    static final List<String> NOUNS = List.of("movie", "film", "plot", "cast", "ending", "script", "score", "story");
-    static final List<String> GOOD = List.of("good", "great", "fine", "superb", "lovely", "clever");
-    static final List<String> BAD = List.of("bad", "dull", "awful", "boring", "weak", "messy");
-    static final List<String> LABELS = List.of("negative", "positive");
+public final class ToyLabelTask {
+    public static final List<String> NOUNS = List.of("movie", "film", "plot", "cast", "ending", "script", "score", "story");
+    public static final List<String> GOOD = List.of("good", "great", "fine", "superb", "lovely", "clever");
+    public static final List<String> BAD = List.of("bad", "dull", "awful", "boring", "weak", "messy");
+    public static final List<String> LABELS = List.of("negative", "positive");
 
-    record Example(String text, int label) {
+    public record Example(String text, int label) {
     }
 
-    final WordPieceTokenizer tokenizer;
-    final SpecialTokens special;
-    final List<int[]> labelIds = new ArrayList<>();
+    public final WordPieceTokenizer tokenizer;
+    public final SpecialTokens special;
+    public final List<int[]> labelIds = new ArrayList<>();
 
-    ToyLabelTask() {
+    public ToyLabelTask() {
         List<String> corpus = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             corpus.add(example(99, i).text());
@@ -46,7 +48,7 @@ final class ToyLabelTask {
         }
     }
 
-    static Example example(long seed, long index) {
+    public static Example example(long seed, long index) {
         String noun = NOUNS.get(pick(seed, index, 0, NOUNS.size()));
         boolean positiveWord = pick(seed, index, 1, 2) == 1;
         String adjective = (positiveWord ? GOOD : BAD).get(pick(seed, index, 3, GOOD.size()));
@@ -54,7 +56,7 @@ final class ToyLabelTask {
         return new Example(opener + noun + " was " + adjective, positiveWord ? 1 : 0);
     }
 
-    TokenBatch batch(List<Example> examples, int maxLength) {
+    public TokenBatch batch(List<Example> examples, int maxLength) {
         List<int[]> prompts = new ArrayList<>();
         List<int[]> responses = new ArrayList<>();
         for (Example e : examples) {

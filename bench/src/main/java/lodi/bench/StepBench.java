@@ -1,0 +1,192 @@
+package lodi.bench;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lodi.autograd.ElementwiseOps;
+import lodi.autograd.LossOps;
+import lodi.autograd.Parameter;
+import lodi.autograd.Variable;
+import lodi.autograd.optim.AdamW;
+import lodi.autograd.optim.GradClip;
+import lodi.model.TokenBatch;
+import lodi.model.bert.Denoiser;
+import lodi.model.bert.DenoiserConfig;
+import lodi.peft.Peft;
+import lodi.peft.PeftConfig;
+import lodi.peft.PeftMethod;
+import lodi.peft.PeftModel;
+import lodi.tensor.CounterRng;
+import lodi.tensor.Parallel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
+ * FFN 512, V=30,522): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
+ * gradient clipping, AdamW. Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
+ * Two warm-up steps, then the median of the timed steps; the table also splits the median step into forward,
+ * backward and optimizer time.
+ */
+@Command(name = "step", mixinStandardHelpOptions = true,
+        description = "One training step per PEFT method at the cpu-small shape (median ms, tokens/s).")
+public final class StepBench implements Runnable {
+    private static final int MASK_ID = 103;
+    private static final double MASK_RATE = 0.15;
+    private static final int WARMUP_STEPS = 2;
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    @Option(names = "--method", paramLabel = "M", description = "One method (full_ft, bitfit, adapters, weight_lora, "
+            + "lora_diffusion); default all five.")
+    private String method;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Rows per batch (default ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--seq", defaultValue = "64", description = "Tokens per row (default ${DEFAULT-VALUE}).")
+    private int seq;
+
+    @Option(names = "--steps", defaultValue = "3", description = "Timed steps after two warm-up steps (default ${DEFAULT-VALUE}).")
+    private int steps;
+
+    @Option(names = "--json", description = "Print one JSON object per method instead of a table.")
+    private boolean json;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Median phase times of one method, in milliseconds. */
+    private record Timing(double step, double forward, double backward, double optimizer) {
+    }
+
+    @Override
+    public void run() {
+        if (batch < 1 || seq < 2 || steps < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batch and --steps must be at least 1 and --seq at least 2, got " + batch + ", " + steps + ", " + seq);
+        }
+        List<PeftMethod> methods;
+        try {
+            methods = method == null ? List.of(PeftMethod.values()) : List.of(PeftMethod.parse(method));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        DenoiserConfig config = DenoiserConfig.cpuSmall();
+        if (seq > config.maxPositions()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--seq " + seq + " exceeds the cpu-small model's " + config.maxPositions() + " positions");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            out.printf("training step, cpu-small (d=%d, %d layers, V=%d), batch %d x seq %d, 15%% scored, threads=%d; "
+                    + "median of %d steps%n", config.hiddenSize(), config.numLayers(), config.vocabSize(), batch, seq,
+                    Parallel.threads(), steps);
+            out.printf("%-15s %10s %10s %10s %10s %10s%n", "method", "ms/step", "tokens/s", "fwd ms", "bwd ms", "optim ms");
+            out.flush();
+        }
+        for (PeftMethod m : methods) {
+            Timing t = measure(m, config);
+            double tokensPerSecond = batch * (double) seq / (t.step() / 1000);
+            if (json) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("method", m.id());
+                row.put("batch", batch);
+                row.put("seq", seq);
+                row.put("ms_per_step", round(t.step()));
+                row.put("tokens_per_s", Math.round(tokensPerSecond));
+                out.println(JSON.writeValueAsString(row));
+            } else {
+                out.printf("%-15s %10.1f %10.0f %10.1f %10.1f %10.1f%n", m.id(), t.step(), tokensPerSecond, t.forward(),
+                        t.backward(), t.optimizer());
+            }
+            out.flush();
+        }
+    }
+
+    private Timing measure(PeftMethod m, DenoiserConfig config) {
+        PeftModel model = Peft.apply(new Denoiser(config, 1), PeftConfig.defaults(m), 2);
+        model.train(true);
+        Map<String, Parameter> trainable = model.trainableParameters();
+        AdamW optimizer = AdamW.builder(trainable, 1e-4).build();
+        TokenBatch tokens = randomBatch(config.vocabSize());
+        int[] positions = scoredPositions();
+        int[] targets = new int[positions.length];
+        int[] ids = tokens.ids().clone();
+        for (int n = 0; n < positions.length; n++) {
+            targets[n] = ids[positions[n]];
+            ids[positions[n]] = MASK_ID;
+        }
+        TokenBatch masked = tokens.withIds(ids);
+        float[] times = new float[batch];
+        for (int b = 0; b < batch; b++) {
+            times[b] = (b + 0.5f) / batch;
+        }
+        double[][] samples = new double[4][steps];
+        for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+            model.base().setDropoutSeed(step);
+            long t0 = System.nanoTime();
+            Variable loss = LossOps.crossEntropy(model.trainingLogits(masked, times, positions), targets);
+            Variable penalty = model.regularization();
+            if (penalty != null) {
+                loss = ElementwiseOps.add(loss, penalty);
+            }
+            long t1 = System.nanoTime();
+            loss.backward();
+            long t2 = System.nanoTime();
+            GradClip.clipGlobalNorm(trainable.values(), 1.0);
+            optimizer.step();
+            optimizer.zeroGrad();
+            long t3 = System.nanoTime();
+            if (step >= WARMUP_STEPS) {
+                int i = step - WARMUP_STEPS;
+                samples[0][i] = (t3 - t0) / 1e6;
+                samples[1][i] = (t1 - t0) / 1e6;
+                samples[2][i] = (t2 - t1) / 1e6;
+                samples[3][i] = (t3 - t2) / 1e6;
+            }
+        }
+        return new Timing(median(samples[0]), median(samples[1]), median(samples[2]), median(samples[3]));
+    }
+
+    /** Full rows of random non-special token ids; segment 0 everywhere (the whole row counts as the prompt). */
+    private TokenBatch randomBatch(int vocab) {
+        int[] ids = new int[batch * seq];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1000 + (int) Long.remainderUnsigned(CounterRng.bits(7, 0, i), vocab - 1000);
+        }
+        int[] lengths = new int[batch];
+        Arrays.fill(lengths, seq);
+        return new TokenBatch(ids, new int[batch * seq], batch, seq, lengths, new boolean[batch * seq]);
+    }
+
+    /** A fixed 15% of the flat positions (at least one), in increasing order. */
+    private int[] scoredPositions() {
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < batch * seq; i++) {
+            if (CounterRng.uniform(7, 1, i) < MASK_RATE) {
+                chosen.add(i);
+            }
+        }
+        if (chosen.isEmpty()) {
+            chosen.add(0);
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+}

@@ -1,0 +1,245 @@
+package lodi.peft;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lodi.autograd.Autograd;
+import lodi.autograd.ElementwiseOps;
+import lodi.autograd.Init;
+import lodi.autograd.Linear;
+import lodi.autograd.MatrixOps;
+import lodi.autograd.Module;
+import lodi.autograd.ModuleList;
+import lodi.autograd.Parameter;
+import lodi.autograd.ReduceOps;
+import lodi.autograd.ShapeOps;
+import lodi.autograd.Variable;
+import lodi.model.TokenBatch;
+import lodi.model.bert.Denoiser;
+import lodi.tensor.Tensor;
+
+/**
+ * {@code lora_diffusion}, trajectory-level LoRA: the frozen base runs without a tape, and its final hidden
+ * states at the scored rows are perturbed by low-rank modules chosen by the noise step before the frozen
+ * output head reads them:
+ * <pre>
+ *   h'_t = h_t + σ(t) · Σ_{i=1..k} A_i(c) · ReLU(B_i · h_t)
+ * </pre>
+ * The step t = round(time·T) picks the phase: early t &gt; 2T/3 (rank 64, σ 1.0), middle T/3 &lt; t ≤ 2T/3
+ * (rank 32, σ 0.5), late t ≤ T/3 (rank 8, σ 0.25), k = 2 modules each (all configurable, ranks capped at d).
+ * Rows of a batch in different phases are grouped by phase, so each row passes exactly its phase's modules.
+ *
+ * <p>Prompt conditioning c is FiLM: the rank features are scaled by (1 + W_s·e(c)) and W_h·e(c) is added after
+ * the up-projection. e(c) is the mean of the base's final hidden states over the row's prompt positions
+ * ([CLS], the prompt, its [SEP]; no gradient), projected to 256 dimensions by a trainable Linear
+ * ({@code lora_diffusion.prompt_projection}, counted as trainable). The reference instead encoded the
+ * instruction with a separate, frozen, randomly initialised encoder; reusing the denoiser's own hidden states
+ * gives c a meaningful representation at no extra forward pass.
+ *
+ * <p>Initialisation: A and B ~ N(0, 0.01²), FiLM weights zero. {@link #regularization} returns
+ * λ_rank·Σ(‖A‖²_F + ‖B‖²_F) + λ_orth·Σ_{phases} Σ_{i&lt;j} ‖A_iᵀA_j‖²_F.
+ *
+ * <p>Because the base never back-propagates (only the head passes the gradient to h'), a step costs the base's
+ * forward plus the head's forward and input gradient.
+ *
+ * <p>B = batch rows, S = sequence, D = hidden size, N = scored rows, Nₚ = scored rows in phase p, r = rank,
+ * F = FiLM dimension.
+ */
+final class LoraDiffusion extends AbstractPeftModel {
+    static final String[] PHASES = {"early", "middle", "late"};
+    private static final float INIT_STD = 0.01f;
+
+    private final Perturbation perturbation;
+
+    LoraDiffusion(Denoiser base, PeftConfig config, long seed) {
+        super(base, config, name -> false);
+        perturbation = new Perturbation(base.config().hiddenSize(), config, seed);
+    }
+
+    @Override
+    Map<String, Parameter> addedParameters() {
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        perturbation.namedParameters().forEach((name, p) -> named.put("lora_diffusion." + name, p));
+        return named;
+    }
+
+    @Override
+    public void train(boolean on) {
+        base.train(on);
+        perturbation.train(on);
+    }
+
+    @Override
+    public boolean timeConditioned() {
+        return true;
+    }
+
+    @Override
+    public Variable trainingLogits(TokenBatch batch, float[] times, int[] positions) {
+        Tensor selected;
+        Tensor prompts;
+        try (var scope = Autograd.noGrad()) {
+            Variable hidden = base.hidden(batch, times);
+            selected = ShapeOps.gatherRows(hidden, positions).value();
+            prompts = promptMeans(hidden, batch);
+        }
+        int numTimesteps = base.config().numTimesteps();
+        int[] phaseOfRow = new int[batch.batch()];
+        for (int b = 0; b < batch.batch(); b++) {
+            phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
+        }
+        Variable perturbed = perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
+        return base.head(perturbed);
+    }
+
+    @Override
+    public Variable regularization() {
+        return perturbation.regularization(config.lambdaRank(), config.lambdaOrth());
+    }
+
+    /** 0 early (t &gt; 2T/3), 1 middle (T/3 &lt; t ≤ 2T/3), 2 late (t ≤ T/3). */
+    static int phase(long step, int numTimesteps) {
+        if (3 * step > 2L * numTimesteps) {
+            return 0;
+        }
+        return 3 * step > numTimesteps ? 1 : 2;
+    }
+
+    /** The mean hidden state [B, D] over each row's prompt positions: real positions in segment 0. */
+    static Tensor promptMeans(Variable hidden, TokenBatch batch) {
+        Tensor means = Tensor.zeros(batch.batch(), hidden.value().cols());
+        for (int b = 0; b < batch.batch(); b++) {
+            List<Integer> prompt = new ArrayList<>();
+            for (int s = 0; s < batch.lengths()[b]; s++) {
+                if (batch.segments()[b * batch.seqLen() + s] == 0) {
+                    prompt.add(b * batch.seqLen() + s);
+                }
+            }
+            if (!prompt.isEmpty()) {
+                int[] rows = prompt.stream().mapToInt(Integer::intValue).toArray();
+                means.rows(b, b + 1).copyFrom(ReduceOps.meanRows(hidden, rows).value().reshape(1, -1));
+            }
+        }
+        return means;
+    }
+
+    /** The trainable part: the prompt projection and, per phase, k low-rank modules with their FiLM weights. */
+    static final class Perturbation extends Module {
+        private final Linear promptProjection;
+        private final List<ModuleList<PhaseModule>> phases = new ArrayList<>();
+        private final float[] sigmas;
+
+        Perturbation(int hidden, PeftConfig config, long seed) {
+            promptProjection = registerModule("prompt_projection",
+                    new Linear(hidden, config.filmDim(), false, seed, stream("lora_diffusion.prompt_projection")));
+            sigmas = new float[PHASES.length];
+            for (int p = 0; p < PHASES.length; p++) {
+                ModuleList<PhaseModule> modules = registerModule(PHASES[p], new ModuleList<>());
+                int rank = Math.min(config.phaseRanks().get(p), hidden);
+                for (int i = 0; i < config.modulesPerPhase(); i++) {
+                    modules.add(new PhaseModule(hidden, rank, config.filmDim(), seed, "lora_diffusion." + PHASES[p] + "." + i));
+                }
+                phases.add(modules);
+                sigmas[p] = config.phaseSigmas().get(p).floatValue();
+            }
+        }
+
+        /**
+         * The base's hidden states at the scored rows [N, D] and promptMeans [B, D] (both without gradient), their
+         * flat positions [N], each batch row's phase [B] → h' [N, D], in the order of {@code positions}.
+         */
+        Variable forward(Tensor scored, Tensor promptMeans, int[] positions, int seqLen, int[] phaseOfRow) {
+            Variable prompt = promptProjection.forward(Variable.constant(promptMeans));
+            Variable selected = Variable.constant(scored);
+            List<Variable> deltas = new ArrayList<>();
+            int[] order = new int[positions.length];
+            int filled = 0;
+            for (int p = 0; p < PHASES.length; p++) {
+                List<Integer> members = new ArrayList<>();
+                for (int n = 0; n < positions.length; n++) {
+                    if (phaseOfRow[positions[n] / seqLen] == p) {
+                        members.add(n);
+                    }
+                }
+                if (members.isEmpty()) {
+                    continue;
+                }
+                int[] rows = new int[members.size()];
+                int[] batchRows = new int[members.size()];
+                for (int j = 0; j < rows.length; j++) {
+                    rows[j] = members.get(j);
+                    batchRows[j] = positions[rows[j]] / seqLen;
+                    order[rows[j]] = filled + j;
+                }
+                filled += rows.length;
+                Variable h = ShapeOps.gatherRows(selected, rows);
+                Variable film = ShapeOps.gatherRows(prompt, batchRows);
+                Variable sum = null;
+                for (PhaseModule module : phases.get(p).items()) {
+                    Variable delta = module.forward(h, film);
+                    sum = sum == null ? delta : ElementwiseOps.add(sum, delta);
+                }
+                deltas.add(ElementwiseOps.scale(sum, sigmas[p]));
+            }
+            if (deltas.isEmpty()) {
+                return selected;
+            }
+            Variable grouped = ShapeOps.concatFirstDim(deltas.toArray(Variable[]::new));
+            // grouped row order[n] belongs to scored row n: gather puts them back in the order of positions
+            return ElementwiseOps.add(selected, ShapeOps.gatherRows(grouped, order));
+        }
+
+        Variable regularization(double lambdaRank, double lambdaOrth) {
+            Variable norms = null;
+            Variable overlaps = null;
+            for (ModuleList<PhaseModule> modules : phases) {
+                List<PhaseModule> list = modules.items();
+                for (int i = 0; i < list.size(); i++) {
+                    Variable squares = ElementwiseOps.add(ReduceOps.sumOfSquares(list.get(i).up.weight()),
+                            ReduceOps.sumOfSquares(list.get(i).down.weight()));
+                    norms = norms == null ? squares : ElementwiseOps.add(norms, squares);
+                    for (int j = i + 1; j < list.size(); j++) {
+                        // A_iᵀA_j [r, r] for A [D, r]
+                        Variable overlap = ReduceOps.sumOfSquares(
+                                MatrixOps.matmul(list.get(i).up.weight(), true, list.get(j).up.weight(), false));
+                        overlaps = overlaps == null ? overlap : ElementwiseOps.add(overlaps, overlap);
+                    }
+                }
+            }
+            Variable total = ElementwiseOps.scale(norms, (float) lambdaRank);
+            return overlaps == null ? total : ElementwiseOps.add(total, ElementwiseOps.scale(overlaps, (float) lambdaOrth));
+        }
+    }
+
+    /**
+     * One low-rank module with FiLM: A(c)·ReLU(B·h) = A·((1 + W_s·e)⊙ReLU(B·h)) + W_h·e. Names: {@code lora_B}
+     * (the down-projection B [r, D]), {@code lora_A} (the up-projection A [D, r]), {@code film_scale} (W_s [r, F]),
+     * {@code film_shift} (W_h [D, F]).
+     */
+    static final class PhaseModule extends Module {
+        final Linear down;
+        final Linear up;
+        final Linear filmScale;
+        final Linear filmShift;
+
+        PhaseModule(int hidden, int rank, int filmDim, long seed, String name) {
+            down = registerModule("lora_B", new Linear(hidden, rank, false, seed, stream(name + ".lora_B")));
+            up = registerModule("lora_A", new Linear(rank, hidden, false, seed, stream(name + ".lora_A")));
+            filmScale = registerModule("film_scale", new Linear(filmDim, rank, false, seed, stream(name + ".film_scale")));
+            filmShift = registerModule("film_shift", new Linear(filmDim, hidden, false, seed, stream(name + ".film_shift")));
+            down.weight().value().copyFrom(Init.normal(seed, stream(name + ".lora_B.init"), INIT_STD, rank, hidden));
+            up.weight().value().copyFrom(Init.normal(seed, stream(name + ".lora_A.init"), INIT_STD, hidden, rank));
+            filmScale.weight().value().zero();
+            filmShift.weight().value().zero();
+        }
+
+        /** h [Nₚ, D], e [Nₚ, F] → A·((1 + W_s·e) ⊙ ReLU(B·h)) + W_h·e [Nₚ, D]. */
+        Variable forward(Variable h, Variable e) {
+            Variable features = ElementwiseOps.relu(down.forward(h));
+            Variable gain = filmScale.forward(e);
+            Variable modulated = ElementwiseOps.add(features, ElementwiseOps.mul(features, gain));
+            return ElementwiseOps.add(up.forward(modulated), filmShift.forward(e));
+        }
+    }
+}
