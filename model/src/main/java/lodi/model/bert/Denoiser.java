@@ -132,8 +132,12 @@ public final class Denoiser extends Module implements MaskPredictor {
      * logits and their gradient are never allocated as tensors.
      */
     public Variable loss(Variable hidden, int[] positions, int[] targets, float[] weights, float divisor) {
-        return LossOps.linearCrossEntropy(transform(ShapeOps.gatherRows(hidden, positions)), decoder(), outputBias,
-                targets, weights, divisor);
+        return headLoss(ShapeOps.gatherRows(hidden, positions), targets, weights, divisor);
+    }
+
+    /** {@link #loss} on already selected hidden rows [N, D]: the same bits as crossEntropy of {@link #head}. */
+    public Variable headLoss(Variable selected, int[] targets, float[] weights, float divisor) {
+        return LossOps.linearCrossEntropy(transform(selected), decoder(), outputBias, targets, weights, divisor);
     }
 
     /** The head's transform before the decoder: dense, activation, LayerNorm, [N, D] → [N, D]. */
