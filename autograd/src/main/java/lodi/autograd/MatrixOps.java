@@ -20,44 +20,69 @@ public final class MatrixOps {
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
+        checkLinear("linear", x, weight, bias);
+        int[] outShape = xv.shape();
+        outShape[outShape.length - 1] = weight.value().dim(0);
+        Tensor y = Tensor.zeros(outShape);
+        affine(x, weight, bias, y.data(), y.offset());
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.op(y, dy -> affineBackward(x, weight, bias, dy.data(), dy.offset()), inputs);
+    }
+
+    /** Checks x [..., I], weight [O, I], bias [O] or null, naming {@code op} and the shapes otherwise. */
+    static void checkLinear(String op, Variable x, Variable weight, Variable bias) {
+        Tensor xv = x.value();
         Tensor w = weight.value();
-        int in = w.dim(1);
-        int out = w.dim(0);
-        if (w.rank() != 2 || xv.cols() != in || (bias != null && bias.value().size() != out)) {
-            throw new IllegalArgumentException("linear: input " + Arrays.toString(xv.shape()) + ", weight "
+        if (w.rank() != 2 || xv.cols() != w.dim(1) || (bias != null && bias.value().size() != w.dim(0))) {
+            throw new IllegalArgumentException(op + ": input " + Arrays.toString(xv.shape()) + ", weight "
                     + Arrays.toString(w.shape()) + (bias == null ? "" : ", bias " + Arrays.toString(bias.shape())));
         }
+    }
+
+    /** y[R,O] = x[R,I]·W[O,I]ᵀ (+ b[O] on every row), written to y from {@code yOff} with leading dimension O. */
+    static void affine(Variable x, Variable weight, Variable bias, float[] y, int yOff) {
+        Tensor xv = x.value();
+        Tensor w = weight.value();
         int rows = xv.rows();
-        int[] outShape = xv.shape();
-        outShape[outShape.length - 1] = out;
-        Tensor y = Tensor.zeros(outShape);
+        int in = w.dim(1);
+        int out = w.dim(0);
         // y[R,O] = x[R,I] · W[O,I]ᵀ
         Gemm.sgemm(false, true, rows, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
-                0f, y.data(), y.offset(), out);
+                0f, y, yOff, out);
         if (bias != null) {
             Tensor b = bias.value();
-            VectorOps.addRowVector(rows, out, y.data(), y.offset(), b.data(), b.offset());
+            VectorOps.addRowVector(rows, out, y, yOff, b.data(), b.offset());
         }
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.op(y, dy -> {
-            if (x.requiresGrad()) {
-                // inverts y = x·Wᵀ: dx[R,I] += dy[R,O] · W[O,I]
-                Tensor dx = x.gradBuffer();
-                Gemm.sgemm(false, false, rows, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in,
-                        1f, dx.data(), dx.offset(), in);
-            }
-            if (weight.requiresGrad()) {
-                // inverts y = x·Wᵀ: dW[O,I] += dy[R,O]ᵀ · x[R,I]
-                Tensor dw = weight.gradBuffer();
-                Gemm.sgemm(true, false, out, in, rows, 1f, dy.data(), dy.offset(), out, xv.data(), xv.offset(), in,
-                        1f, dw.data(), dw.offset(), in);
-            }
-            if (bias != null && bias.requiresGrad()) {
-                // inverts y += b (broadcast over rows): db[O] += Σ_rows dy[R,O]
-                Tensor db = bias.gradBuffer();
-                VectorOps.addColumnSums(rows, out, dy.data(), dy.offset(), db.data(), db.offset());
-            }
-        }, inputs);
+    }
+
+    /**
+     * The backward of {@link #affine} for the output gradient dy [R,O] at {@code dyOff}: accumulates into the
+     * gradients of whichever of x, weight, bias require one. A frozen weight or bias costs no gradient GEMM or
+     * sum: its step is skipped entirely.
+     */
+    static void affineBackward(Variable x, Variable weight, Variable bias, float[] dy, int dyOff) {
+        Tensor xv = x.value();
+        Tensor w = weight.value();
+        int rows = xv.rows();
+        int in = w.dim(1);
+        int out = w.dim(0);
+        if (x.requiresGrad()) {
+            // inverts y = x·Wᵀ: dx[R,I] += dy[R,O] · W[O,I]
+            Tensor dx = x.gradBuffer();
+            Gemm.sgemm(false, false, rows, in, out, 1f, dy, dyOff, out, w.data(), w.offset(), in,
+                    1f, dx.data(), dx.offset(), in);
+        }
+        if (weight.requiresGrad()) {
+            // inverts y = x·Wᵀ: dW[O,I] += dy[R,O]ᵀ · x[R,I]
+            Tensor dw = weight.gradBuffer();
+            Gemm.sgemm(true, false, out, in, rows, 1f, dy, dyOff, out, xv.data(), xv.offset(), in,
+                    1f, dw.data(), dw.offset(), in);
+        }
+        if (bias != null && bias.requiresGrad()) {
+            // inverts y += b (broadcast over rows): db[O] += Σ_rows dy[R,O]
+            Tensor db = bias.gradBuffer();
+            VectorOps.addColumnSums(rows, out, dy, dyOff, db.data(), db.offset());
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lodi.autograd.ElementwiseOps;
-import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
@@ -127,11 +126,13 @@ public final class StepBench implements Runnable {
         for (int b = 0; b < batch; b++) {
             times[b] = (b + 0.5f) / batch;
         }
+        float[] ones = new float[positions.length];
+        Arrays.fill(ones, 1f);
         double[][] samples = new double[4][steps];
         for (int step = 0; step < WARMUP_STEPS + steps; step++) {
             model.base().setDropoutSeed(step);
             long t0 = System.nanoTime();
-            Variable loss = LossOps.crossEntropy(model.trainingLogits(masked, times, positions), targets);
+            Variable loss = model.trainingLoss(masked, times, positions, targets, ones, positions.length);
             Variable penalty = model.regularization();
             if (penalty != null) {
                 loss = ElementwiseOps.add(loss, penalty);

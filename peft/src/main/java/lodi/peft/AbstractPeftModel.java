@@ -49,6 +49,12 @@ abstract class AbstractPeftModel implements PeftModel {
     }
 
     @Override
+    public Variable trainingLoss(TokenBatch batch, float[] times, int[] positions, int[] targets, float[] weights,
+                                 float divisor) {
+        return base.loss(base.hidden(batch, times), positions, targets, weights, divisor);
+    }
+
+    @Override
     public Variable regularization() {
         return null;
     }

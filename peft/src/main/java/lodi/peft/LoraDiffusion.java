@@ -77,6 +77,17 @@ final class LoraDiffusion extends AbstractPeftModel {
 
     @Override
     public Variable trainingLogits(TokenBatch batch, float[] times, int[] positions) {
+        return base.head(perturbedRows(batch, times, positions));
+    }
+
+    @Override
+    public Variable trainingLoss(TokenBatch batch, float[] times, int[] positions, int[] targets, float[] weights,
+                                 float divisor) {
+        return base.headLoss(perturbedRows(batch, times, positions), targets, weights, divisor);
+    }
+
+    /** The frozen base's hidden states at the scored positions [N, D], perturbed by the low-rank update. */
+    private Variable perturbedRows(TokenBatch batch, float[] times, int[] positions) {
         Tensor selected;
         Tensor prompts;
         try (var scope = Autograd.noGrad()) {
@@ -89,8 +100,7 @@ final class LoraDiffusion extends AbstractPeftModel {
         for (int b = 0; b < batch.batch(); b++) {
             phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
         }
-        Variable perturbed = perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
-        return base.head(perturbed);
+        return perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.model.TokenBatch;
@@ -26,6 +27,16 @@ public interface PeftModel extends MaskPredictor {
 
     /** The training forward: logits [positions.length, V] with dropout on and the tape recording. */
     Variable trainingLogits(TokenBatch batch, float[] times, int[] positions);
+
+    /**
+     * The training loss on the scored positions, {@code LossOps.crossEntropy(trainingLogits(batch, times,
+     * positions), targets, weights, divisor)} with the same bits; the methods run it through
+     * {@link Denoiser#headLoss}, which never allocates the [positions.length, V] logits and their gradient.
+     */
+    default Variable trainingLoss(TokenBatch batch, float[] times, int[] positions, int[] targets, float[] weights,
+                                  float divisor) {
+        return LossOps.crossEntropy(trainingLogits(batch, times, positions), targets, weights, divisor);
+    }
 
     /** Loss terms the method adds (lora_diffusion's rank and orthogonality penalties), or null for none. */
     Variable regularization();

@@ -52,7 +52,8 @@ public final class CrossEntropy {
     /**
      * dlogits[i] (+)= (softmax(logits[i]) − onehot(targets[i]))·rowScale[i]; ignored rows get 0 (or are
      * left unchanged when accumulating). rowScale[i] carries the upstream gradient, the row's weight and the
-     * reduction's divisor (1/N for a plain mean).
+     * reduction's divisor (1/N for a plain mean). Without {@code accumulate}, dLogits may be the logits array
+     * itself (same offset and leading dimension): each element is read before it is overwritten.
      */
     public static void backward(float[] logits, int off, int ld, int n, int v, int[] targets, int ignoreIndex,
                                 float[] logSumExp, float[] rowScale, float[] dLogits, int dOff, int dLd,
@@ -160,6 +161,8 @@ public final class CrossEntropy {
     static void backwardRowVector(float[] x, int off, int v, float lse, int target, float scale, float[] d, int dOff,
                                   boolean accumulate) {
         float targetBefore = accumulate ? d[dOff + target] : 0f;
+        // read before the loop: d may be x itself (the gradient written over the logits)
+        float xTarget = x[off + target];
         int step = F.length();
         int bound = F.loopBound(v);
         FloatVector shift = FloatVector.broadcast(F, lse);
@@ -181,7 +184,7 @@ public final class CrossEntropy {
             d[dOff + j] = accumulate ? d[dOff + j] + g : g;
         }
         // the one-hot term, written once rather than tested in every lane
-        float pTarget = (float) Math.exp(x[off + target] - lse);
+        float pTarget = (float) Math.exp(xTarget - lse);
         d[dOff + target] = targetBefore + (pTarget - 1f) * scale;
     }
 

@@ -104,6 +104,25 @@ class CrossEntropyTest {
     }
 
     @Test
+    void backwardRowInPlaceOverTheLogitsEqualsASeparateBuffer() {
+        for (int v : VOCABS) {
+            float[] x = logits(v + 41, v, 4f);
+            float lse = CrossEntropy.logSumExpScalar(x, 0, v);
+            int target = v - 1;
+            float[] scalar = new float[v];
+            float[] vector = new float[v];
+            CrossEntropy.backwardRowScalar(x, 0, v, lse, target, 0.5f, scalar, 0, false);
+            CrossEntropy.backwardRowVector(x, 0, v, lse, target, 0.5f, vector, 0, false);
+            float[] scalarInPlace = x.clone();
+            float[] vectorInPlace = x.clone();
+            CrossEntropy.backwardRowScalar(scalarInPlace, 0, v, lse, target, 0.5f, scalarInPlace, 0, false);
+            CrossEntropy.backwardRowVector(vectorInPlace, 0, v, lse, target, 0.5f, vectorInPlace, 0, false);
+            assertArrayEquals(scalar, scalarInPlace, "scalar v=" + v);
+            assertArrayEquals(vector, vectorInPlace, "vector v=" + v);
+        }
+    }
+
+    @Test
     void oneAndTwoThreadsGiveBitwiseEqualResults() {
         int v = 1001;
         int n = 9;

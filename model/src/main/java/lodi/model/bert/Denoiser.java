@@ -6,6 +6,7 @@ import lodi.autograd.ElementwiseOps;
 import lodi.autograd.GeluApproximation;
 import lodi.autograd.LayerNorm;
 import lodi.autograd.Linear;
+import lodi.autograd.LossOps;
 import lodi.autograd.MatrixOps;
 import lodi.autograd.Module;
 import lodi.autograd.ModuleList;
@@ -122,10 +123,32 @@ public final class Denoiser extends Module implements MaskPredictor {
 
     /** The output head on already selected hidden rows [N, D] → logits [N, V]. */
     public Variable head(Variable selected) {
+        return MatrixOps.linear(transform(selected), decoder(), outputBias);
+    }
+
+    /**
+     * The training loss on the scored rows, {@code LossOps.crossEntropy(logits(hidden, positions), targets,
+     * weights, divisor)} with the same bits, through {@link LossOps#linearCrossEntropy} so that the [N, V]
+     * logits and their gradient are never allocated as tensors.
+     */
+    public Variable loss(Variable hidden, int[] positions, int[] targets, float[] weights, float divisor) {
+        return headLoss(ShapeOps.gatherRows(hidden, positions), targets, weights, divisor);
+    }
+
+    /** {@link #loss} on already selected hidden rows [N, D]: the same bits as crossEntropy of {@link #head}. */
+    public Variable headLoss(Variable selected, int[] targets, float[] weights, float divisor) {
+        return LossOps.linearCrossEntropy(transform(selected), decoder(), outputBias, targets, weights, divisor);
+    }
+
+    /** The head's transform before the decoder: dense, activation, LayerNorm, [N, D] → [N, D]. */
+    private Variable transform(Variable selected) {
         GeluApproximation gelu = config.hiddenAct().equals("gelu") ? GeluApproximation.ERF : GeluApproximation.TANH;
-        Variable h = transformNorm.forward(ElementwiseOps.gelu(transformDense.forward(selected), gelu));
-        Parameter decoder = untiedDecoder == null ? embeddings.wordEmbeddings.weight() : untiedDecoder.weight();
-        return MatrixOps.linear(h, decoder, outputBias);
+        return transformNorm.forward(ElementwiseOps.gelu(transformDense.forward(selected), gelu));
+    }
+
+    /** The decoder weight [V, D]: the word embeddings when tied. */
+    private Parameter decoder() {
+        return untiedDecoder == null ? embeddings.wordEmbeddings.weight() : untiedDecoder.weight();
     }
 
     @Override

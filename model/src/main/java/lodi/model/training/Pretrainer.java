@@ -86,8 +86,9 @@ public final class Pretrainer {
             Corruption.Corrupted corrupted = corruption.training(clean, ids, settings.seed(), step);
             model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
             double loss = trainingStep.run(step, () -> {
-                Variable logits = model.logits(model.hidden(corrupted.batch(), corrupted.times()), corrupted.positions());
-                return LossOps.crossEntropy(logits, corrupted.targets(), corrupted.weights(), corrupted.positions().length);
+                Variable hidden = model.hidden(corrupted.batch(), corrupted.times());
+                return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
+                        corrupted.positions().length);
             }).loss();
             losses.add(loss);
             if (listener != null) {
