@@ -1,5 +1,7 @@
 package lodi.glue.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,12 +30,18 @@ public final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path target = resultsDir != null ? resultsDir
+                : outputs.toAbsolutePath().getParent() == null ? Path.of(".") : outputs.toAbsolutePath().getParent();
+        writeTables(outputs, target, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** Reads the finished runs under {@code outputs}, writes the three tables into {@code target} and prints the markdown. */
+    public static Path writeTables(Path outputs, Path target, PrintWriter out) throws IOException {
         List<RunRecord> runs = RunReader.readAll(outputs);
         if (runs.isEmpty()) {
             throw new Lodi.UsageException("no finished runs in " + outputs + " (run 'lodi reproduce' first)");
         }
-        Path target = resultsDir != null ? resultsDir
-                : outputs.toAbsolutePath().getParent() == null ? Path.of(".") : outputs.toAbsolutePath().getParent();
         Files.createDirectories(target);
         String markdown = ResultsTables.markdown(runs, outputs.toString());
         Path md = target.resolve("GLUE_MULTITASK_RESULTS.md");
@@ -42,11 +50,10 @@ public final class CollectCommand implements Callable<Integer> {
         Files.writeString(md, markdown);
         Files.writeString(tex, ResultsTables.latex(runs));
         Files.writeString(csv, ResultsTables.csv(runs));
-        var out = spec.commandLine().getOut();
         out.print(markdown);
         out.println();
         out.println("Wrote " + md + ", " + tex + " and " + csv);
         out.flush();
-        return 0;
+        return md;
     }
 }

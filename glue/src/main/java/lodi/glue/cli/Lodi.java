@@ -3,13 +3,15 @@ package lodi.glue.cli;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import lodi.glue.data.DataException;
+import lodi.model.training.TrainingStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lodi} command-line application. */
 @Command(name = "lodi", mixinStandardHelpOptions = true, version = "lodi 0.1.0",
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
-        subcommands = {CommandLine.HelpCommand.class, CollectCommand.class, DownloadGlueCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ReproduceCommand.class, TrainCommand.class, EvalCommand.class,
+                PretrainCommand.class, GenerateCommand.class, CollectCommand.class, DownloadGlueCommand.class,
                 TokenizeCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
@@ -35,7 +37,7 @@ public final class Lodi implements Runnable {
                 err.println("lodi: " + ex.getMessage());
                 return USAGE_ERROR;
             }
-            if (ex instanceof DataException) {
+            if (ex instanceof DataException || ex instanceof TrainingStep.DivergedException) {
                 err.println("lodi: " + ex.getMessage());
                 return 1;
             }

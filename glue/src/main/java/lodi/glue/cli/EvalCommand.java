@@ -1,0 +1,49 @@
+package lodi.glue.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import lodi.glue.experiment.Evaluator;
+import lodi.glue.experiment.Experiment;
+import lodi.glue.experiment.TrainedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lodi eval --run DIR}: evaluates a finished run again and prints its metrics. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Re-evaluate a finished run on its combined validation set (token-level denoising accuracy, "
+                + "generation accuracy, per task, MRPC F1) and print the metrics.")
+public final class EvalCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "A run folder (multitask_{method}_seed{seed}_frozen).")
+    private Path run;
+
+    @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first.")
+    private boolean skipBadRows;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainedRun trained = TrainedRun.open(run);
+        Experiment experiment = new Experiment(trained.config(),
+                Experiment.loadData(trained.config().data(), skipBadRows, out), trained.vocabulary());
+        out.println(run.getFileName() + ": " + trained.method().id() + ", seed " + trained.seed() + "; data: "
+                + experiment.data().description());
+        out.flush();
+        Evaluator evaluator = experiment.evaluator();
+        Map<String, Double> metrics;
+        try (Progress progress = Progress.start("eval", evaluator.size())) {
+            metrics = evaluator.evaluate(trained.model(), progress);
+        }
+        metrics.forEach((key, value) -> out.printf(Locale.ROOT, "%-28s %s%n", key,
+                key.equals("loss") ? String.format(Locale.ROOT, "%.4f", value) : String.format(Locale.ROOT, "%.2f%%", 100 * value)));
+        out.flush();
+        return 0;
+    }
+}

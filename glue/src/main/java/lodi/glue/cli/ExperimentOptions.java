@@ -1,0 +1,103 @@
+package lodi.glue.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lodi.glue.experiment.ExperimentConfig;
+import lodi.glue.experiment.Presets;
+import picocli.CommandLine.Option;
+
+/** The options every experiment command shares: the preset, the data, the base, the outputs and overrides. */
+public final class ExperimentOptions {
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = Presets.DEFAULT,
+            description = "smoke, demo (default: synthetic data, minutes), cpu (real GLUE, hours) or paper (the reference's sizes, days).")
+    String preset;
+
+    @Option(names = "--glue-dir", paramLabel = "DIR", description = "A GLUE directory (SST-2/, QNLI/, MRPC/) for presets on real data (cpu, paper).")
+    Path glueDir;
+
+    @Option(names = "--vocab", paramLabel = "FILE",
+            description = "A WordPiece vocab.txt for presets with a fixed vocabulary (default: ../shared/bert-base-uncased/vocab.txt next to the project, if present).")
+    Path vocab;
+
+    @Option(names = "--base", paramLabel = "random|PATH",
+            description = "The backbone: pretrained once and cached (the default), 'random' (the reference's randomly initialised backbone), a lodi checkpoint folder or a BERT .safetensors file.")
+    String base;
+
+    @Option(names = "--outputs", paramLabel = "DIR", defaultValue = "outputs",
+            description = "Where runs (DIR/glue_multitask/...), the base cache (DIR/cache) and tables go (default: ${DEFAULT-VALUE}).")
+    Path outputs;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps per run (training.steps).")
+    Integer steps;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "Evaluate and checkpoint every N steps (training.eval_every).")
+    Integer evalEvery;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override any preset value by its dotted path, e.g. --set training.batch_size=16 --set peft.full_ft.learning_rate=1e-4 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first.")
+    boolean skipBadRows;
+
+    /** The runs' folder. */
+    public Path runsRoot() {
+        return outputs.resolve("glue_multitask");
+    }
+
+    /** The base cache folder. */
+    public Path cacheRoot() {
+        return outputs.resolve("cache");
+    }
+
+    /** The preset with the named options and then the --set overrides applied. */
+    public ExperimentConfig config(List<String> extra) {
+        List<String> all = new ArrayList<>(extra);
+        if (glueDir != null) {
+            all.add("data.glue_dir=" + glueDir);
+        }
+        if (base != null) {
+            all.add("base=" + base);
+        }
+        if (steps != null) {
+            all.add("training.steps=" + steps);
+        }
+        if (evalEvery != null) {
+            all.add("training.eval_every=" + evalEvery);
+        }
+        if (vocab != null) {
+            all.add("vocabulary.file=" + vocab);
+        }
+        all.addAll(overrides);
+        ExperimentConfig config = Presets.load(preset, all);
+        Path fallback = defaultVocab();
+        if (!config.vocabulary().learnt() && config.vocabulary().file() == null && fallback != null) {
+            all.add("vocabulary.file=" + fallback);
+            config = Presets.load(preset, all);
+        }
+        return config;
+    }
+
+    /** bert-base-uncased's vocab.txt in ../shared beside the project root, when it is there. */
+    private static Path defaultVocab() {
+        Path root = projectRoot();
+        if (root == null) {
+            return null;
+        }
+        Path file = root.resolveSibling("shared").resolve("bert-base-uncased").resolve("vocab.txt");
+        return Files.isRegularFile(file) ? file : null;
+    }
+
+    /** The outermost folder with a pom.xml above the working directory, or null. */
+    static Path projectRoot() {
+        Path root = null;
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml"))) {
+                root = dir;
+            }
+        }
+        return root;
+    }
+}

@@ -1,0 +1,25 @@
+package lodi.glue.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import lodi.glue.experiment.Experiment;
+import lodi.glue.experiment.ExperimentConfig;
+
+/** Loads an experiment for a command and says what it is (preset, data, sizes, vocabulary). */
+final class ExperimentSetup {
+    private ExperimentSetup() {
+    }
+
+    static Experiment announce(ExperimentConfig config, ExperimentOptions options, PrintWriter out) throws IOException {
+        out.println("preset " + config.preset() + ": " + config.description());
+        out.flush();
+        Experiment experiment = Experiment.load(config, options.skipBadRows, out);
+        out.println("data: " + experiment.data().description());
+        int train = experiment.train().values().stream().mapToInt(java.util.List::size).sum();
+        out.println("using " + train + " training examples, " + experiment.dev().size() + " validation examples; vocabulary of "
+                + experiment.vocabulary().size() + " tokens (" + (config.vocabulary().learnt() ? "learnt from the training texts"
+                : config.vocabulary().file()) + ")");
+        out.flush();
+        return experiment;
+    }
+}

@@ -1,0 +1,34 @@
+package lodi.glue.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lodi.glue.experiment.BaseModel;
+import lodi.glue.experiment.Experiment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lodi pretrain}: only the base denoiser of a preset, cached for later runs. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = "Pretrain the base denoiser of a preset (unconditional masked diffusion on the training texts) and"
+                + " cache it under OUTPUTS/cache/base-<hash>; 'reproduce' and 'train' then reuse it.")
+public final class PretrainCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ExperimentOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        options.base = null;
+        Experiment experiment = ExperimentSetup.announce(options.config(List.of("base=pretrained")), options, out);
+        BaseModel base = BaseModel.resolve(experiment, options.cacheRoot(), out);
+        out.println("base model: " + base.location());
+        out.flush();
+        return 0;
+    }
+}

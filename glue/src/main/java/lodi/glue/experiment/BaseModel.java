@@ -1,0 +1,138 @@
+package lodi.glue.experiment;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import lodi.glue.cli.Progress;
+import lodi.model.bert.Checkpoints;
+import lodi.model.bert.Denoiser;
+import lodi.model.bert.DenoiserConfig;
+import lodi.model.training.Pretrainer;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The backbone every run of an experiment starts from, and how to get a fresh copy of it.
+ *
+ * @param kind     {@code pretrained} (a lodi checkpoint this experiment pretrained and cached), {@code random}
+ *                 (initialised from {@link #RANDOM_SEED}, the reference's randomly initialised backbone),
+ *                 {@code checkpoint} (a lodi checkpoint folder) or {@code huggingface} (a BERT
+ *                 {@code .safetensors} file loaded into a fresh denoiser)
+ * @param location the checkpoint folder or file; null for {@code random}
+ * @param config   the denoiser's shape
+ */
+public record BaseModel(String kind, Path location, DenoiserConfig config) {
+    /** The initialisation seed of a random backbone (the same for every run, as the reference's frozen one). */
+    public static final long RANDOM_SEED = 0;
+
+    /** A fresh copy of the backbone. */
+    public Denoiser load() throws IOException {
+        return switch (kind) {
+            case "pretrained", "checkpoint" -> Checkpoints.load(location);
+            case "random" -> new Denoiser(config, RANDOM_SEED);
+            case "huggingface" -> {
+                Denoiser model = new Denoiser(config, RANDOM_SEED);
+                Checkpoints.loadBackbone(model, location);
+                yield model;
+            }
+            default -> throw new IllegalArgumentException("unknown base kind '" + kind + "'");
+        };
+    }
+
+    /** {@code {"kind": ..., "path": ...}} for a run's config.json. */
+    public ObjectNode toJson() {
+        ObjectNode node = Presets.JSON.createObjectNode();
+        node.put("kind", kind);
+        node.put("path", location == null ? null : location.toAbsolutePath().toString());
+        return node;
+    }
+
+    /** The base a run's config.json names. */
+    public static BaseModel fromJson(tools.jackson.databind.JsonNode node, DenoiserConfig config) {
+        String path = node.path("path").isString() ? node.path("path").asString() : null;
+        return new BaseModel(node.path("kind").asString(), path == null ? null : Path.of(path), config);
+    }
+
+    /**
+     * The experiment's base as {@code config.base()} says: pretrained (and cached under
+     * {@code cacheRoot/base-<hash>}, the hash covering the model shape, pretraining settings, schedule, vocabulary
+     * and data; an interrupted pretraining resumes), random, or a given checkpoint.
+     */
+    public static BaseModel resolve(Experiment experiment, Path cacheRoot, PrintWriter out) throws IOException {
+        String base = experiment.config().base();
+        DenoiserConfig config = experiment.modelConfig();
+        switch (base) {
+            case "random" -> {
+                return new BaseModel("random", null, config);
+            }
+            case "pretrained" -> {
+                return pretrained(experiment, cacheRoot, out);
+            }
+            default -> {
+                Path path = Path.of(base);
+                if (Files.isDirectory(path)) {
+                    return new BaseModel("checkpoint", path, Checkpoints.load(path).config());
+                }
+                if (Files.isRegularFile(path) && path.toString().endsWith(".safetensors")) {
+                    return new BaseModel("huggingface", path, config);
+                }
+                throw new lodi.glue.cli.Lodi.UsageException("--base " + base + ": expected 'random', 'pretrained', a lodi"
+                        + " checkpoint folder (config.json + model.safetensors) or a BERT .safetensors file");
+            }
+        }
+    }
+
+    /** Where the pretrained base of this experiment is (or will be) cached. */
+    public static Path cacheDir(Experiment experiment, Path cacheRoot) {
+        ObjectNode identity = Presets.JSON.createObjectNode();
+        identity.set("model", Presets.JSON.valueToTree(experiment.modelConfig()));
+        identity.set("pretraining", Presets.JSON.valueToTree(experiment.config().pretraining()));
+        identity.set("diffusion", Presets.JSON.valueToTree(experiment.config().diffusion()));
+        identity.put("vocabulary", String.join("\n", experiment.vocabulary().tokens()));
+        identity.put("data", experiment.data().description());
+        identity.set("train_caps", Presets.JSON.valueToTree(experiment.config().data().trainCaps()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return cacheRoot.resolve("base-" + HexFormat.of().formatHex(digest).substring(0, 12));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static BaseModel pretrained(Experiment experiment, Path cacheRoot, PrintWriter out) throws IOException {
+        Path dir = cacheDir(experiment, cacheRoot);
+        Path model = dir.resolve("model");
+        DenoiserConfig config = experiment.modelConfig();
+        if (Files.isRegularFile(model.resolve(Checkpoints.WEIGHTS))) {
+            out.println("base: cached pretrained denoiser " + model);
+            out.flush();
+            return new BaseModel("pretrained", model, config);
+        }
+        var settings = experiment.config().pretraining();
+        List<int[]> texts = new ArrayList<>();
+        experiment.train().values().forEach(examples -> examples.forEach(e -> texts.add(e.prompt())));
+        out.println("base: pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser on "
+                + texts.size() + " training texts for " + settings.steps() + " steps -> " + model);
+        out.flush();
+        Files.createDirectories(dir);
+        experiment.vocabulary().write(dir.resolve("vocab.txt"));
+        long start = System.nanoTime();
+        try (Progress progress = Progress.start("pretrain", settings.steps())) {
+            Pretrainer.run(new Denoiser(config, settings.seed()), texts, experiment.encoder().special(), experiment.schedule(),
+                    new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
+                            settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),
+                            Math.max(1, settings.steps() / 10), settings.seed()),
+                    dir, (step, total, loss) -> progress.step(1, String.format(java.util.Locale.ROOT, "loss %.3f", loss)));
+        }
+        out.printf(java.util.Locale.ROOT, "base: pretrained in %.0f s%n", (System.nanoTime() - start) / 1e9);
+        out.flush();
+        return new BaseModel("pretrained", model, config);
+    }
+}

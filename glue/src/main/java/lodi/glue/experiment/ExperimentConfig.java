@@ -1,0 +1,102 @@
+package lodi.glue.experiment;
+
+import java.util.List;
+import java.util.Map;
+import lodi.model.bert.DenoiserConfig;
+import lodi.peft.PeftConfig;
+import lodi.peft.PeftMethod;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything an experiment is made of, as read from a preset ({@code presets/*.json}) with command-line
+ * overrides applied (see {@link Presets}). JSON keys are the snake_case forms of the component names
+ * ({@code training.eval_every}); {@code model} holds {@link DenoiserConfig}'s HuggingFace keys, its
+ * {@code vocab_size} taken from the vocabulary.
+ *
+ * @param preset      the preset's name
+ * @param description one line on what the preset is for and what it costs
+ * @param peft        per method, settings over {@code PeftConfig}'s defaults: {@code learning_rate} and
+ *                    {@code warmup_steps} (linear warm-up, then cosine decay to 0 at {@code training.steps}), rank, ...
+ * @param base        the backbone: {@code pretrained} (pretrain once and cache), {@code random} (the reference's
+ *                    randomly initialised backbone) or a path (a lodi checkpoint folder or a HuggingFace BERT
+ *                    {@code .safetensors} file)
+ */
+public record ExperimentConfig(String preset, String description, String base, Data data, VocabularySettings vocabulary,
+                               DenoiserConfig model, Diffusion diffusion, Pretraining pretraining, Training training,
+                               Map<String, JsonNode> peft, SamplerSettings sampler) {
+
+    /**
+     * The method's settings: {@link PeftConfig#defaults} with this experiment's {@code peft.<method>} object on
+     * top (learning rate, warm-up, rank, ...; unknown keys fail, named).
+     */
+    public PeftConfig peftConfig(PeftMethod method) {
+        return PeftConfig.fromJson(method, peft.get(method.id()));
+    }
+
+    /**
+     * Where the examples come from.
+     *
+     * @param synthetic       true: {@code SyntheticGlue} data of the sizes below; false: GLUE files from {@code glueDir}
+     * @param glueDir         a GLUE directory (SST-2/, QNLI/, MRPC/), for real data
+     * @param syntheticTrain  synthetic training examples per task
+     * @param syntheticDev    synthetic dev examples per task
+     * @param labelNoise      probability of flipping a synthetic training label
+     * @param seed            the synthetic generator's seed
+     * @param trainCaps       at most this many training examples per task (the first ones of the file; 0 = all)
+     */
+    public record Data(boolean synthetic, String glueDir, Map<String, Integer> syntheticTrain,
+                       Map<String, Integer> syntheticDev, double labelNoise, long seed, Map<String, Integer> trainCaps) {
+    }
+
+    /**
+     * The WordPiece vocabulary.
+     *
+     * @param source {@code learnt} (built from the training texts with {@code size} tokens) or {@code file}
+     * @param size   the learnt vocabulary's size
+     * @param file   a {@code vocab.txt} (e.g. bert-base-uncased's) when {@code source} is {@code file}
+     */
+    public record VocabularySettings(String source, int size, String file) {
+        public boolean learnt() {
+            return source.equals("learnt");
+        }
+    }
+
+    /** The noise schedule ({@code cosine} or {@code linear}) over T {@code steps}. */
+    public record Diffusion(String schedule, int steps) {
+    }
+
+    /** Unconditional pretraining of the base denoiser on the training texts (prompts without labels). */
+    public record Pretraining(int steps, int batchSize, int maxLength, double learningRate, int warmupSteps,
+                              double weightDecay, double clipNorm, long seed) {
+    }
+
+    /**
+     * Conditional fine-tuning, one run per (method, seed).
+     *
+     * @param evalEvery          evaluate (and checkpoint) every this many steps, and at the end
+     * @param evalCaps           dev examples per task in the combined validation set (the first ones; 0 = all)
+     * @param mixture            {@code proportional} (each epoch visits every training example once) or
+     *                           {@code temperature} (task shares ∝ size^(1/mixtureTemperature))
+     * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
+     */
+    public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
+                           int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
+                           List<Integer> seeds, String mixture, double mixtureTemperature, int bucketWindow) {
+
+        public List<PeftMethod> parsedMethods() {
+            return methods.stream().map(PeftMethod::parse).toList();
+        }
+
+    }
+
+    /**
+     * How generation fills the masked response.
+     *
+     * @param kind             {@code ancestral} (reverse diffusion, K steps) or {@code low_confidence} (LLaDA-style)
+     * @param steps            K, the number of reverse steps
+     * @param choice           {@code greedy} or {@code temperature}
+     * @param restrictToLabels choose only among the tokens of the task's label words
+     */
+    public record SamplerSettings(String kind, int steps, String choice, double temperature, boolean restrictToLabels) {
+    }
+}

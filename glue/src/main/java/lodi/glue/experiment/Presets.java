@@ -1,0 +1,199 @@
+package lodi.glue.experiment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lodi.glue.cli.Lodi;
+import lodi.peft.PeftMethod;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The four presets ({@code smoke}, {@code demo}, {@code cpu}, {@code paper}) and command-line overrides.
+ *
+ * <p>An override {@code path=value} names an existing key by its dotted path ({@code training.steps=200},
+ * {@code peft.full_ft.learning_rate=1e-4}, {@code data.train_caps.sst2=500}); the value is read as the
+ * key's current type (number, boolean, string; a comma-separated list for a list). Under {@code peft.<method>}
+ * any of the method's settings may be given ({@code peft.weight_lora.rank=16}), read as JSON. Overrides apply to the
+ * JSON tree before it becomes an {@link ExperimentConfig}, so every key of a preset can be overridden and an
+ * unknown key is an error listing the keys valid at that level.
+ */
+public final class Presets {
+    public static final List<String> NAMES = List.of("smoke", "demo", "cpu", "paper");
+    public static final String DEFAULT = "demo";
+
+    /** snake_case JSON for the config tree, indented when written. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private Presets() {
+    }
+
+    /** The preset's JSON tree. */
+    public static ObjectNode tree(String name) {
+        if (!NAMES.contains(name)) {
+            throw new Lodi.UsageException("unknown preset '" + name + "'; valid presets: " + String.join(", ", NAMES));
+        }
+        try (InputStream in = Presets.class.getResourceAsStream("/presets/" + name + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException("preset " + name + " is missing from the build");
+            }
+            return (ObjectNode) JSON.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("preset " + name + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A preset with {@code overrides} ({@code path=value} strings) applied, in order. */
+    public static ExperimentConfig load(String name, List<String> overrides) {
+        ObjectNode tree = tree(name);
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new Lodi.UsageException("--set takes key=value (e.g. training.steps=200), got '" + override + "'");
+            }
+            set(tree, override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+        }
+        return convert(tree, name);
+    }
+
+    /** Sets the value at a dotted {@code path} that must already exist in {@code tree}. */
+    public static void set(ObjectNode tree, String path, String value) {
+        String[] keys = path.split("\\.");
+        ObjectNode parent = tree;
+        for (int i = 0; i < keys.length; i++) {
+            String prefix = String.join(".", List.of(keys).subList(0, i));
+            JsonNode child = parent.get(keys[i]);
+            if (child == null && i == 2 && keys.length == 3 && keys[0].equals("peft")) {
+                // A method's settings may name any PeftConfig key; PeftConfig.fromJson checks them.
+                parent.set(keys[i], parseLoose(value));
+                return;
+            }
+            if (child == null) {
+                List<String> valid = new ArrayList<>();
+                parent.propertyNames().forEach(valid::add);
+                throw new Lodi.UsageException("unknown setting '" + path + "'; valid keys"
+                        + (prefix.isEmpty() ? "" : " under " + prefix) + ": " + String.join(", ", valid));
+            }
+            if (i == keys.length - 1) {
+                parent.set(keys[i], parse(child, value, path));
+            } else if (child instanceof ObjectNode object) {
+                parent = object;
+            } else {
+                throw new Lodi.UsageException("setting '" + path + "': " + String.join(".", List.of(keys).subList(0, i + 1))
+                        + " is a value, not a group of settings");
+            }
+        }
+    }
+
+    /** The resolved configuration as JSON (what a run folder's config.json starts from). */
+    public static ObjectNode toTree(ExperimentConfig config) {
+        return JSON.valueToTree(config);
+    }
+
+    /** A configuration tree back to the record (a run folder's config.json). */
+    public static ExperimentConfig convert(JsonNode tree, String origin) {
+        ExperimentConfig config;
+        try {
+            config = JSON.treeToValue(tree, ExperimentConfig.class);
+        } catch (JacksonException e) {
+            throw new Lodi.UsageException(origin + ": invalid setting (" + e.getOriginalMessage() + ")");
+        }
+        validate(config);
+        return config;
+    }
+
+    private static JsonNode parseLoose(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (JacksonException e) {
+            return JsonNodeFactory.instance.textNode(value);
+        }
+    }
+
+    private static JsonNode parse(JsonNode current, String value, String path) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        try {
+            if (current.isArray()) {
+                ArrayNode array = nodes.arrayNode();
+                JsonNode element = current.isEmpty() ? nodes.textNode("") : current.get(0);
+                for (String part : value.isEmpty() ? new String[0] : value.split(",")) {
+                    array.add(parse(element, part.trim(), path));
+                }
+                return array;
+            }
+            if (current.isIntegralNumber()) {
+                return nodes.numberNode(Long.parseLong(value));
+            }
+            if (current.isNumber()) {
+                return nodes.numberNode(Double.parseDouble(value));
+            }
+            if (current.isBoolean()) {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new NumberFormatException();
+                }
+                return nodes.booleanNode(Boolean.parseBoolean(value));
+            }
+            if (current.isObject()) {
+                throw new Lodi.UsageException("setting '" + path + "' is a group; set one of its keys: "
+                        + String.join(", ", current.propertyNames()));
+            }
+            return value.equals("null") ? nodes.nullNode() : nodes.textNode(value);
+        } catch (NumberFormatException e) {
+            throw new Lodi.UsageException("setting '" + path + "' needs a " + (current.isBoolean() ? "boolean"
+                    : current.isIntegralNumber() ? "whole number" : "number") + ", got '" + value + "'");
+        }
+    }
+
+    private static void validate(ExperimentConfig config) {
+        var training = config.training();
+        List<PeftMethod> methods = training.parsedMethods();
+        for (PeftMethod method : methods) {
+            config.peftConfig(method);
+        }
+        for (String name : config.peft().keySet()) {
+            PeftMethod.parse(name);
+        }
+        require(!methods.isEmpty(), "training.methods is empty");
+        require(!training.seeds().isEmpty(), "training.seeds is empty");
+        require(training.steps() > 0 && training.batchSize() > 0 && training.evalEvery() > 0
+                && training.evalBatchSize() > 0 && training.bucketWindow() > 0,
+                "training.steps, batch_size, eval_every, eval_batch_size and bucket_window must be positive");
+        require(List.of("proportional", "temperature").contains(training.mixture()),
+                "training.mixture must be proportional or temperature, got '" + training.mixture() + "'");
+        require(training.mixtureTemperature() > 0, "training.mixture_temperature must be positive");
+        require(List.of("cosine", "linear").contains(config.diffusion().schedule()),
+                "diffusion.schedule must be cosine or linear, got '" + config.diffusion().schedule() + "'");
+        var sampler = config.sampler();
+        require(List.of("ancestral", "low_confidence").contains(sampler.kind()),
+                "sampler.kind must be ancestral or low_confidence, got '" + sampler.kind() + "'");
+        require(List.of("greedy", "temperature").contains(sampler.choice()),
+                "sampler.choice must be greedy or temperature, got '" + sampler.choice() + "'");
+        require(sampler.steps() > 0, "sampler.steps must be positive");
+        require(List.of("learnt", "file").contains(config.vocabulary().source()),
+                "vocabulary.source must be learnt or file, got '" + config.vocabulary().source() + "'");
+        for (Map<String, Integer> perTask : List.of(config.data().trainCaps(), training.evalCaps(),
+                config.data().syntheticTrain(), config.data().syntheticDev())) {
+            perTask.keySet().forEach(lodi.glue.data.Task::parse);
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new Lodi.UsageException(message);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package lodi.glue.experiment;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import lodi.autograd.ElementwiseOps;
+import lodi.autograd.LossOps;
+import lodi.autograd.Parameter;
+import lodi.autograd.Variable;
+import lodi.autograd.optim.AdamW;
+import lodi.autograd.optim.LrSchedule;
+import lodi.glue.cli.Progress;
+import lodi.model.TokenBatch;
+import lodi.model.bert.Denoiser;
+import lodi.model.diffusion.Corruption;
+import lodi.model.training.TrainingState;
+import lodi.model.training.TrainingStep;
+import lodi.peft.Peft;
+import lodi.peft.PeftConfig;
+import lodi.peft.PeftMethod;
+import lodi.peft.PeftModel;
+import lodi.tensor.CounterRng;
+import lodi.tensor.Tensor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One fine-tuning run (method, seed) from the base to its run folder.
+ *
+ * <p>Every step: the mixture's batch for (seed, step), its response tokens masked by the conditional
+ * corruption (keyed by seed and step), cross-entropy at the masked positions plus the method's
+ * regularisation, AdamW on the trainable parameters with warm-up then cosine decay to 0 at the last step,
+ * gradient clipping. Every {@code eval_every} steps and at the end: the evaluation, then a checkpoint
+ * ({@link TrainingState}: trainable weights, optimizer state, step, histories). A run that finds a checkpoint
+ * continues from it and ends bit-identical to an uninterrupted run: batches, masks and dropout are pure
+ * functions of (seed, step). A run whose {@code training_summary.json} exists is complete and skipped.
+ */
+public final class RunTrainer {
+    public static final String SUMMARY = "training_summary.json";
+    private static final String CHECKPOINT = "checkpoint";
+
+    /** How a call ended: complete (trained now or earlier) or interrupted on purpose (tests). */
+    public record Outcome(Path dir, boolean skipped, boolean complete) {
+    }
+
+    private final Experiment experiment;
+    private final Evaluator evaluator;
+    private final BaseModel base;
+    private final PrintWriter out;
+
+    public RunTrainer(Experiment experiment, BaseModel base, PrintWriter out) {
+        this.experiment = experiment;
+        this.evaluator = experiment.evaluator();
+        this.base = base;
+        this.out = out;
+    }
+
+    /** The folder of a run: {@code multitask_{method}_seed{seed}_frozen}, the reference's name. */
+    public static Path runDir(Path runsRoot, PeftMethod method, int seed) {
+        return runsRoot.resolve("multitask_" + method.id() + "_seed" + seed + "_frozen");
+    }
+
+    public static boolean complete(Path dir) {
+        return Files.isRegularFile(dir.resolve(SUMMARY));
+    }
+
+    /** Trains (or resumes, or skips) the run into {@code dir}. */
+    public Outcome run(PeftMethod method, int seed, Path dir) throws IOException {
+        return run(method, seed, dir, Long.MAX_VALUE);
+    }
+
+    /** As {@link #run(PeftMethod, int, Path)}, stopping like a killed process after {@code stopAfter} steps. */
+    Outcome run(PeftMethod method, int seed, Path dir, long stopAfter) throws IOException {
+        if (complete(dir)) {
+            out.println(dir.getFileName() + ": complete, skipped");
+            out.flush();
+            return new Outcome(dir, true, true);
+        }
+        var settings = experiment.config().training();
+        Denoiser model = base.load();
+        PeftConfig peftConfig = experiment.config().peftConfig(method);
+        PeftModel peft = Peft.apply(model, peftConfig, seed);
+        Map<String, Parameter> trainable = peft.trainableParameters();
+        Files.createDirectories(dir);
+        writeConfig(dir, method, seed);
+        writeParams(dir, peft);
+        out.println(dir.getFileName() + ": " + peft.parameterCount());
+        out.flush();
+
+        double lr = peftConfig.learningRate();
+        int steps = settings.steps();
+        AdamW optimizer = AdamW.builder(trainable, lr).weightDecay(settings.weightDecay()).build();
+        TrainingStep trainingStep = new TrainingStep(trainable.values(), optimizer,
+                LrSchedule.cosine(lr, peftConfig.warmupSteps(), steps), settings.clipNorm());
+        Corruption corruption = experiment.corruption();
+        Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
+                settings.mixture().equals("proportional") ? 1.0 : settings.mixtureTemperature(), seed);
+
+        History history = new History();
+        long start = 0;
+        TrainingState saved = TrainingState.load(dir.resolve(CHECKPOINT));
+        if (saved != null) {
+            saved.weights().forEach((name, tensor) -> trainable.get(name).value().copyFrom(tensor));
+            optimizer.loadState(saved.optimizer());
+            history = History.fromJson(saved.extra());
+            start = saved.step();
+            out.println(dir.getFileName() + ": resuming from step " + start);
+        }
+        long sessionStart = System.nanoTime();
+        try (Progress progress = Progress.start(method.id() + " seed " + seed, steps)) {
+            progress.step(start);
+            for (long step = start; step < steps; step++) {
+                List<Encoder.Encoded> examples = mixture.batch(step);
+                TokenBatch clean = TokenBatch.of(examples.stream().map(Encoder.Encoded::prompt).toList(),
+                        examples.stream().map(Encoder.Encoded::response).toList(), experiment.encoder().special(),
+                        settings.maxLength());
+                long[] ids = examples.stream().mapToLong(Encoder.Encoded::id).toArray();
+                Corruption.Corrupted corrupted = corruption.training(clean, ids, seed, step);
+                model.setDropoutSeed(CounterRng.bits(seed, step, -1));
+                peft.train(true);
+                TrainingStep.Result result;
+                try {
+                    result = trainingStep.run(step, () -> {
+                        Variable loss = LossOps.crossEntropy(
+                                peft.trainingLogits(corrupted.batch(), corrupted.times(), corrupted.positions()),
+                                corrupted.targets());
+                        Variable regularization = peft.regularization();
+                        return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
+                    });
+                } catch (TrainingStep.DivergedException e) {
+                    throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
+                }
+                history.steps.add(new double[] {step + 1, result.loss(), result.learningRate(), result.gradNorm()});
+                progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
+                boolean last = step + 1 == steps;
+                if (last || (step + 1) % settings.evalEvery() == 0) {
+                    peft.train(false);
+                    Map<String, Double> metrics = evaluator.evaluate(peft, null);
+                    history.evaluations.add(new Evaluation(step + 1, metrics));
+                    progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get("accuracy"),
+                            metrics.get("generation_accuracy")));
+                    history.wallSeconds += (System.nanoTime() - sessionStart) / 1e9;
+                    sessionStart = System.nanoTime();
+                    Map<String, Tensor> weights = new LinkedHashMap<>();
+                    trainable.forEach((name, p) -> weights.put(name, p.value()));
+                    new TrainingState(step + 1, weights, optimizer.state(), history.toJson()).save(dir.resolve(CHECKPOINT));
+                }
+                if (step + 1 == stopAfter && !last) {
+                    return new Outcome(dir, false, false);
+                }
+            }
+        }
+        finish(dir, peft, history, steps);
+        return new Outcome(dir, false, true);
+    }
+
+    private void finish(Path dir, PeftModel peft, History history, int steps) throws IOException {
+        Evaluation best = history.best();
+        Evaluation last = history.evaluations.getLast();
+        ObjectNode summary = Presets.JSON.createObjectNode();
+        summary.put("method", peft.method().id());
+        summary.put("best_metric", best.metrics().get("accuracy"));
+        summary.put("best_step", best.step());
+        summary.set("final_eval_metrics", Presets.JSON.valueToTree(last.metrics()));
+        summary.put("total_steps", steps);
+        summary.put("training_wall_clock_seconds", history.wallSeconds);
+        summary.set("data", dataNode());
+        peft.saveTrainable(dir);
+        Files.writeString(dir.resolve("evaluation_history.json"), Presets.JSON.writeValueAsString(history.evaluationsJson()));
+        Files.writeString(dir.resolve("training_history.json"), Presets.JSON.writeValueAsString(history.stepsJson()));
+        Files.writeString(dir.resolve(SUMMARY), Presets.JSON.writeValueAsString(summary));
+        deleteRecursively(dir.resolve(CHECKPOINT));
+        out.printf(Locale.ROOT, "%s: token accuracy best %.2f%% (step %d), final %.2f%%; generation accuracy %.2f%%; %.0f s%n",
+                dir.getFileName(), 100 * best.metrics().get("accuracy"), best.step(), 100 * last.metrics().get("accuracy"),
+                100 * last.metrics().get("generation_accuracy"), history.wallSeconds);
+        out.flush();
+    }
+
+    private ObjectNode dataNode() {
+        ObjectNode data = Presets.JSON.createObjectNode();
+        data.put("synthetic", experiment.data().synthetic());
+        data.put("description", experiment.data().description());
+        return data;
+    }
+
+    private void writeConfig(Path dir, PeftMethod method, int seed) throws IOException {
+        ObjectNode config = Presets.toTree(experiment.config());
+        ((ObjectNode) config.get("model")).put("vocab_size", experiment.vocabulary().size());
+        config.set("data", ((ObjectNode) config.get("data")).put("description", experiment.data().description()));
+        ObjectNode run = config.putObject("run");
+        run.put("method", method.id());
+        run.put("seed", seed);
+        run.set("base_model", base.toJson());
+        run.put("vocabulary", "vocab.txt");
+        Files.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config));
+        experiment.vocabulary().write(dir.resolve("vocab.txt"));
+    }
+
+    private static void writeParams(Path dir, PeftModel peft) throws IOException {
+        ObjectNode params = Presets.JSON.createObjectNode();
+        params.put("method", peft.method().id());
+        params.put("trainable_params", peft.parameterCount().trainable());
+        params.put("all_params", peft.parameterCount().total());
+        params.put("trainable_percent", peft.parameterCount().trainablePercent());
+        Files.writeString(dir.resolve("params.json"), Presets.JSON.writeValueAsString(params));
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** One evaluation's metrics after {@code step} steps. */
+    public record Evaluation(long step, Map<String, Double> metrics) {
+    }
+
+    /** What a run has recorded so far; stored in its checkpoint so a resumed run continues it. */
+    private static final class History {
+        final List<double[]> steps = new ArrayList<>(); // step, loss, lr, grad norm
+        final List<Evaluation> evaluations = new ArrayList<>();
+        double wallSeconds;
+
+        Evaluation best() {
+            Evaluation best = evaluations.getFirst();
+            for (Evaluation e : evaluations) {
+                if (e.metrics().get("accuracy") > best.metrics().get("accuracy")) {
+                    best = e;
+                }
+            }
+            return best;
+        }
+
+        ArrayNode evaluationsJson() {
+            ArrayNode array = Presets.JSON.createArrayNode();
+            for (Evaluation e : evaluations) {
+                ObjectNode entry = array.addObject();
+                entry.put("step", e.step());
+                entry.set("metrics", Presets.JSON.valueToTree(e.metrics()));
+            }
+            return array;
+        }
+
+        ArrayNode stepsJson() {
+            ArrayNode array = Presets.JSON.createArrayNode();
+            for (double[] s : steps) {
+                array.addObject().put("step", (long) s[0]).put("loss", s[1]).put("lr", s[2]).put("grad_norm", s[3]);
+            }
+            return array;
+        }
+
+        ObjectNode toJson() {
+            ObjectNode node = Presets.JSON.createObjectNode();
+            node.set("evaluations", evaluationsJson());
+            node.set("steps", stepsJson());
+            node.put("wall_seconds", wallSeconds);
+            return node;
+        }
+
+        static History fromJson(JsonNode node) {
+            History history = new History();
+            for (JsonNode e : node.path("evaluations")) {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                e.path("metrics").properties().forEach(p -> metrics.put(p.getKey(), p.getValue().doubleValue()));
+                history.evaluations.add(new Evaluation(e.path("step").longValue(), metrics));
+            }
+            for (JsonNode s : node.path("steps")) {
+                history.steps.add(new double[] {s.path("step").longValue(), s.path("loss").doubleValue(),
+                        s.path("lr").doubleValue(), s.path("grad_norm").doubleValue()});
+            }
+            history.wallSeconds = node.path("wall_seconds").doubleValue();
+            return history;
+        }
+    }
+}

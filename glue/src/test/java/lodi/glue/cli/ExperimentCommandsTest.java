@@ -1,0 +1,48 @@
+package lodi.glue.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** Usage errors of the experiment commands: one line on stderr, exit code 2. */
+class ExperimentCommandsTest {
+    private static String[] run(int expectedCode, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = Lodi.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(expectedCode, cli.execute(args), err.toString());
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    private static String oneLine(String text) {
+        assertEquals(1, text.strip().lines().count(), text);
+        return text.strip();
+    }
+
+    @Test
+    void usageErrorsAreOneLineWithExitCodeTwo() {
+        assertTrue(oneLine(run(2, "train", "--method", "lora")[1])
+                .contains("unknown method 'lora'; valid methods: full_ft, bitfit, adapters, weight_lora, lora_diffusion"));
+        assertTrue(oneLine(run(2, "reproduce", "--preset", "quick")[1])
+                .contains("unknown preset 'quick'; valid presets: smoke, demo, cpu, paper"));
+        assertTrue(oneLine(run(2, "reproduce", "--preset", "cpu", "--vocab", "vocab.txt")[1]).contains("pass --glue-dir DIR"));
+        assertTrue(oneLine(run(2, "reproduce", "--set", "training.rate=1")[1]).contains("unknown setting 'training.rate'; valid keys under training: steps"));
+        assertTrue(oneLine(run(2, "reproduce", "--preset", "smoke", "--methods", "full_ft,adaptors")[1])
+                .contains("unknown method 'adaptors'"));
+        assertTrue(oneLine(run(2, "generate", "--run", "x", "--task", "qnli", "who?")[1]).contains("pass --text-b"));
+    }
+
+    @Test
+    void everyExperimentCommandHasHelp() {
+        for (String command : new String[] {"reproduce", "train", "eval", "pretrain", "generate"}) {
+            String help = run(0, command, "--help")[0];
+            assertTrue(help.contains("Usage: lodi " + command), help);
+        }
+        assertTrue(run(0, "reproduce", "--help")[0].contains("--set=KEY=VALUE"));
+    }
+}

@@ -1,0 +1,101 @@
+package lodi.glue.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lodi.glue.cli.Lodi;
+import lodi.peft.PeftMethod;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The smoke preset end to end: files and keys, the results table, skipping finished runs, re-evaluation. */
+class RunsTest {
+    @TempDir
+    Path temp;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result lodi(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = Lodi.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return Presets.JSON.readTree(Files.readString(file));
+    }
+
+    @Test
+    void smokeReproduceWritesEveryRunFileAndTheTableThenSkipsFinishedRuns() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        Result first = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
+                "--outputs", outputs.toString());
+        assertEquals(0, first.code(), first.err());
+        for (String method : List.of("full_ft", "lora_diffusion")) {
+            Path run = outputs.resolve("glue_multitask/multitask_" + method + "_seed42_frozen");
+            for (String file : List.of("training_summary.json", "evaluation_history.json", "training_history.json",
+                    "params.json", "config.json", "adapter_model.safetensors", "vocab.txt")) {
+                assertTrue(Files.isRegularFile(run.resolve(file)), run + " lacks " + file);
+            }
+            assertFalse(Files.exists(run.resolve("checkpoint")), "a finished run drops its checkpoint");
+            JsonNode summary = json(run.resolve("training_summary.json"));
+            assertTrue(summary.path("best_metric").isNumber());
+            assertEquals(40, summary.path("total_steps").intValue());
+            assertTrue(summary.path("training_wall_clock_seconds").doubleValue() > 0);
+            JsonNode metrics = summary.path("final_eval_metrics");
+            for (String key : List.of("accuracy", "generation_accuracy", "sst2_generation_accuracy", "qnli_generation_accuracy",
+                    "mrpc_generation_accuracy", "mrpc_generation_f1", "sst2_accuracy", "qnli_accuracy", "mrpc_accuracy", "loss")) {
+                assertTrue(metrics.path(key).isNumber(), key);
+            }
+            JsonNode history = json(run.resolve("evaluation_history.json"));
+            assertEquals(List.of(20, 40), List.of(history.get(0).path("step").intValue(), history.get(1).path("step").intValue()));
+            assertEquals(summary.path("best_metric").doubleValue(), Math.max(history.get(0).path("metrics").path("accuracy").doubleValue(),
+                    history.get(1).path("metrics").path("accuracy").doubleValue()));
+            JsonNode steps = json(run.resolve("training_history.json"));
+            assertEquals(40, steps.size());
+            assertTrue(steps.get(0).has("loss") && steps.get(0).has("lr") && steps.get(0).has("grad_norm"));
+            JsonNode params = json(run.resolve("params.json"));
+            assertEquals(method, params.path("method").asString());
+            double percent = 100.0 * params.path("trainable_params").longValue() / params.path("all_params").longValue();
+            assertEquals(percent, params.path("trainable_percent").doubleValue(), 1e-9);
+            assertTrue(method.equals("full_ft") ? percent == 100 : percent < 100, method + " trains " + percent + "%");
+            assertTrue(Files.isRegularFile(run.resolve("adapter_config.json")), run + " lacks adapter_config.json");
+            JsonNode config = json(run.resolve("config.json"));
+            assertTrue(config.path("data").path("synthetic").booleanValue());
+            assertTrue(config.path("data").path("description").asString().startsWith("SYNTHETIC"));
+        }
+        String table = Files.readString(outputs.resolve("GLUE_MULTITASK_RESULTS.md"));
+        assertTrue(table.contains("| full_ft | 42 |") && table.contains("| lora_diffusion | 42 |"), table);
+        assertTrue(table.toLowerCase().contains("synthetic"), "the table says the data was synthetic");
+        assertTrue(first.out().contains("SYNTHETIC"), first.out());
+
+        Path summary = outputs.resolve("glue_multitask/multitask_full_ft_seed42_frozen/training_summary.json");
+        var written = Files.getLastModifiedTime(summary);
+        Result again = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
+                "--outputs", outputs.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), again.out());
+        assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
+        assertEquals(written, Files.getLastModifiedTime(summary));
+
+        Path loraRun = outputs.resolve("glue_multitask/multitask_lora_diffusion_seed42_frozen");
+        Result eval = lodi("eval", "--run", loraRun.toString());
+        assertEquals(0, eval.code(), eval.err());
+        double recorded = json(loraRun.resolve("training_summary.json")).path("final_eval_metrics").path("generation_accuracy").doubleValue();
+        assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * recorded)), eval.out());
+    }
+}
