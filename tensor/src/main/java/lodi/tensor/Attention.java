@@ -303,17 +303,17 @@ public final class Attention {
             FloatVector shift = FloatVector.broadcast(F, newMax);
             FloatVector sum = FloatVector.zero(F);
             for (int c = 0; c < cols; c += LANES) {
-                FloatVector p = FloatVector.fromArray(F, tile, t + c).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, tile, t + c).sub(shift));
                 p.intoArray(tile, t + c);
                 sum = sum.add(p);
             }
-            float rowTotal = sum.reduceLanes(VectorOperators.ADD);
+            float rowTotal = VectorMath.sum(sum);
             rowMax[i0 + r] = newMax;
             if (oldMax == Float.NEGATIVE_INFINITY) {
                 rowSum[i0 + r] = rowTotal; // first key block of this row: nothing accumulated to rescale
                 continue;
             }
-            float correction = (float) Math.exp(oldMax - newMax);
+            float correction = VectorMath.expScalar(oldMax - newMax);
             rowSum[i0 + r] = rowSum[i0 + r] * correction + rowTotal;
             if (correction != 1f) {
                 FloatVector factor = FloatVector.broadcast(F, correction);
@@ -433,8 +433,8 @@ public final class Attention {
                 continue;
             }
             for (int c = 0; c < cols; c += LANES) {
-                FloatVector.fromArray(F, pt, t + c).sub(FloatVector.fromArray(F, lse, i0 + c))
-                        .lanewise(VectorOperators.EXP).intoArray(pt, t + c);
+                VectorMath.exp(FloatVector.fromArray(F, pt, t + c).sub(FloatVector.fromArray(F, lse, i0 + c)))
+                        .intoArray(pt, t + c);
             }
         }
     }
@@ -675,7 +675,7 @@ public final class Attention {
         for (; x <= n - LANES; x += LANES) {
             sum = FloatVector.fromArray(F, a, aOff + x).fma(FloatVector.fromArray(F, b, bOff + x), sum);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float total = VectorMath.sum(sum);
         for (; x < n; x++) {
             total += a[aOff + x] * b[bOff + x];
         }

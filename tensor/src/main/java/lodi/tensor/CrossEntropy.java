@@ -135,15 +135,15 @@ public final class CrossEntropy {
         int pairBound = bound - step;
         int j = 0;
         for (; j < pairBound; j += 2 * step) {
-            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shiftV).lanewise(VectorOperators.EXP));
-            sum1 = sum1.add(FloatVector.fromArray(F, x, off + j + step).sub(shiftV).lanewise(VectorOperators.EXP));
+            sum0 = sum0.add(VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(shiftV)));
+            sum1 = sum1.add(VectorMath.exp(FloatVector.fromArray(F, x, off + j + step).sub(shiftV)));
         }
         for (; j < bound; j += step) {
-            sum0 = sum0.add(FloatVector.fromArray(F, x, off + j).sub(shiftV).lanewise(VectorOperators.EXP));
+            sum0 = sum0.add(VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(shiftV)));
         }
-        float sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sum0.add(sum1));
         for (; j < v; j++) {
-            sum += (float) Math.exp(x[off + j] - shift);
+            sum += VectorMath.expScalar(x[off + j] - shift);
         }
         return sum;
     }
@@ -170,21 +170,21 @@ public final class CrossEntropy {
         int j = 0;
         if (accumulate) {
             for (; j < bound; j += step) {
-                FloatVector p = FloatVector.fromArray(F, x, off + j).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(shift));
                 p.fma(scaleV, FloatVector.fromArray(F, d, dOff + j)).intoArray(d, dOff + j);
             }
         } else {
             for (; j < bound; j += step) {
-                FloatVector p = FloatVector.fromArray(F, x, off + j).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, x, off + j).sub(shift));
                 p.mul(scaleV).intoArray(d, dOff + j);
             }
         }
         for (; j < v; j++) {
-            float g = (float) Math.exp(x[off + j] - lse) * scale;
+            float g = VectorMath.expScalar(x[off + j] - lse) * scale;
             d[dOff + j] = accumulate ? d[dOff + j] + g : g;
         }
         // the one-hot term, written once rather than tested in every lane
-        float pTarget = (float) Math.exp(xTarget - lse);
+        float pTarget = VectorMath.expScalar(xTarget - lse);
         d[dOff + target] = targetBefore + (pTarget - 1f) * scale;
     }
 

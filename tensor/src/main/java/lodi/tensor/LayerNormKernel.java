@@ -83,7 +83,7 @@ public final class LayerNormKernel {
             for (; c < upper; c += L) {
                 sumAcc = sumAcc.add(FloatVector.fromArray(F, x, in + c));
             }
-            float sum = sumAcc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorMath.sum(sumAcc);
             for (; c < cols; c++) {
                 sum += x[in + c];
             }
@@ -95,7 +95,7 @@ public final class LayerNormKernel {
                 FloatVector d = FloatVector.fromArray(F, x, in + c).sub(mu);
                 squareAcc = d.fma(d, squareAcc);
             }
-            float squares = squareAcc.reduceLanes(VectorOperators.ADD);
+            float squares = VectorMath.sum(squareAcc);
             for (; c < cols; c++) {
                 float d = x[in + c] - mu;
                 squares += d * d;
@@ -200,8 +200,8 @@ public final class LayerNormKernel {
                 gAcc = gAcc.add(g);
                 gxAcc = g.fma(xhat, gxAcc);
             }
-            float gSum = gAcc.reduceLanes(VectorOperators.ADD);
-            float gxSum = gxAcc.reduceLanes(VectorOperators.ADD);
+            float gSum = VectorMath.sum(gAcc);
+            float gxSum = VectorMath.sum(gxAcc);
             for (; c < cols; c++) {
                 float g = dy[dyOff + row + c] * gamma[gammaOff + c];
                 gSum += g;

@@ -270,7 +270,7 @@ public final class OptimizerKernels {
             FloatVector xi = FloatVector.fromArray(S, x, off + i);
             acc = xi.fma(xi, acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + sumOfSquaresScalar(x, off + i, n - i);
+        return VectorMath.sum(acc) + sumOfSquaresScalar(x, off + i, n - i);
     }
 
     /** {@code x[i] *= scale} over {@code n} elements: gradient clipping's rescale. */

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Shape legend: R = rows (every leading dimension flattened), C = columns (the softmax dimension).
  *
  * <p>Each row is owned by one task, so results do not depend on the thread count. The scalar reference
- * works in double; the vector path uses {@code VectorOperators.EXP} and float sums.
+ * works in double; the vector path uses {@link VectorMath}'s exp and lane sums, which compute the same bits in every JIT tier.
  */
 public final class Softmax {
     private static final VectorSpecies<Float> F = Simd.F;
@@ -71,13 +71,13 @@ public final class Softmax {
             FloatVector sumAcc = FloatVector.zero(F);
             c = 0;
             for (; c < upper; c += L) {
-                FloatVector e = FloatVector.fromArray(F, x, in + c).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, in + c).sub(max));
                 e.intoArray(y, out + c);
                 sumAcc = sumAcc.add(e);
             }
-            float sum = sumAcc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorMath.sum(sumAcc);
             for (; c < cols; c++) {
-                float e = (float) Math.exp(x[in + c] - max);
+                float e = VectorMath.expScalar(x[in + c] - max);
                 y[out + c] = e;
                 sum += e;
             }
@@ -127,7 +127,7 @@ public final class Softmax {
             for (; c < upper; c += L) {
                 dotAcc = FloatVector.fromArray(F, dy, dyOff + o + c).fma(FloatVector.fromArray(F, y, yOff + o + c), dotAcc);
             }
-            float dot = dotAcc.reduceLanes(VectorOperators.ADD);
+            float dot = VectorMath.sum(dotAcc);
             for (; c < cols; c++) {
                 dot += dy[dyOff + o + c] * y[yOff + o + c];
             }

@@ -296,7 +296,7 @@ public final class VectorOps {
             for (; c < upper; c += L) {
                 acc = acc.add(FloatVector.fromArray(F, x, row + c));
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorMath.sum(acc);
             for (; c < cols; c++) {
                 sum += x[row + c];
             }
@@ -396,7 +396,7 @@ public final class VectorOps {
         for (int upper = F.loopBound(n); i < upper; i += L) {
             acc = acc.add(FloatVector.fromArray(F, x, xOff + i));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; i < n; i++) {
             sum += x[xOff + i];
         }
@@ -434,7 +434,7 @@ public final class VectorOps {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             acc = v.fma(v, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; i < n; i++) {
             sum += x[xOff + i] * x[xOff + i];
         }
