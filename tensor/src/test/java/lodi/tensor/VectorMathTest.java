@@ -30,20 +30,21 @@ class VectorMathTest {
 
     @Test
     void vectorAndScalarTwinsAgreeBitwise() {
-        float[] x = samples(1, 20_000 * L, -110, 95);
+        float[] x = samples(1, 5_000 * L, -110, 95);
         float[] lanes = new float[L];
         for (int i = 0; i + L <= x.length; i += L) {
             FloatVector v = FloatVector.fromArray(Simd.F, x, i);
             VectorMath.exp(v).intoArray(lanes, 0);
             for (int j = 0; j < L; j++) {
-                assertEquals(Float.floatToRawIntBits(VectorMath.expScalar(x[i + j])), Float.floatToRawIntBits(lanes[j]),
-                        "exp(" + x[i + j] + ")");
+                float arg = x[i + j];
+                assertEquals(Float.floatToRawIntBits(VectorMath.expScalar(arg)), Float.floatToRawIntBits(lanes[j]),
+                        () -> "exp(" + arg + ")");
             }
             VectorMath.tanh(v.mul(0.1f)).intoArray(lanes, 0);
             for (int j = 0; j < L; j++) {
                 float arg = x[i + j] * 0.1f;
                 assertEquals(Float.floatToRawIntBits(VectorMath.tanhScalar(arg)), Float.floatToRawIntBits(lanes[j]),
-                        "tanh(" + arg + ")");
+                        () -> "tanh(" + arg + ")");
             }
             System.arraycopy(x, i, lanes, 0, L);
             assertEquals(Float.floatToRawIntBits(VectorMath.sumScalar(lanes)), Float.floatToRawIntBits(VectorMath.sum(v)));
@@ -58,9 +59,9 @@ class VectorMathTest {
             if (Double.isNaN(reference)) {
                 assertTrue(Float.isNaN(value), "NaN in, NaN out");
             } else if ((float) reference == 0f || Float.isInfinite((float) reference)) {
-                assertEquals((float) reference, value, 0f, "at " + x);
+                assertEquals((float) reference, value, 0f, () -> "at " + x);
             } else {
-                assertTrue(ulpError(value, reference) <= ulps, "at " + x + ": " + value + ", exact " + reference);
+                assertTrue(ulpError(value, reference) <= ulps, () -> "at " + x + ": " + value + ", exact " + reference);
             }
         }
     }
@@ -73,13 +74,13 @@ class VectorMathTest {
     /** Within 1.5 ulp of e^x over the whole finite range, subnormal results included (measured max: 1.01). */
     @Test
     void expIsWithinOneAndAHalfUlp() {
-        assertWithinUlps(1.5, Math::exp, VectorMath::expScalar, samples(2, 1_000_000, -104, 89));
+        assertWithinUlps(1.5, Math::exp, VectorMath::expScalar, samples(2, 300_000, -104, 89));
     }
 
     /** Within 2 ulp of tanh x (measured max: 1.3), near 0 too; sign, ±1 saturation and NaN kept. */
     @Test
     void tanhIsWithinTwoUlp() {
-        assertWithinUlps(2, Math::tanh, VectorMath::tanhScalar, samples(3, 1_000_000, -12, 12));
+        assertWithinUlps(2, Math::tanh, VectorMath::tanhScalar, samples(3, 300_000, -12, 12));
         assertWithinUlps(2, Math::tanh, VectorMath::tanhScalar, samples(4, 100_000, -1e-3, 1e-3));
     }
 
