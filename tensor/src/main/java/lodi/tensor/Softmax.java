@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Shape legend: R = rows (every leading dimension flattened), C = columns (the softmax dimension).
  *
  * <p>Each row is owned by one task, so results do not depend on the thread count. The scalar reference
- * works in double; the vector path uses {@link VectorMath}'s exp and lane sums, which compute the same bits in every JIT tier.
+ * works in double; the vector path uses {@link VectorMath}'s exp and lane sums, which compute the same bits in
+ * every JIT tier.
  */
 public final class Softmax {
     private static final VectorSpecies<Float> F = Simd.F;

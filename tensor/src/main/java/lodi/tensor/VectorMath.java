@@ -31,7 +31,7 @@ public final class VectorMath {
     private static final VectorShuffle<Float>[] TREE = treeShuffles();
 
     private static final float LOG2E = 1.44269504088896341f;
-    /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer, which lands in the low mantissa bits. */
+    /** 1.5·2²³: adding it rounds a float below 2²² in magnitude to an integer, which lands in the low mantissa bits. */
     private static final float ROUND_MAGIC = 0x1.8p23f;
     private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** ln 2 in two parts (Cody–Waite), so n·LN2_HI is exact for the |n| ≤ 150 used here. */
@@ -90,7 +90,7 @@ public final class VectorMath {
         return a[0];
     }
 
-    /** e^x per lane (Cody–Waite reduction, degree-5 polynomial, 2ⁿ scaled in two halves so subnormals round once). */
+    /** e^x per lane: Cody–Waite reduction, degree-5 polynomial, 2ⁿ applied in two halves so subnormals round once. */
     public static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector rounded = clamped.fma(LOG2E, ROUND_MAGIC);
@@ -132,7 +132,8 @@ public final class VectorMath {
         FloatVector small = q.mul(z).fma(x, x);
         FloatVector large = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(exp(a.add(a)).add(1f)));
         IntVector sign = ((IntVector) x.viewAsIntegralLanes()).and(SIGN_BIT);
-        FloatVector signedLarge = (FloatVector) ((IntVector) large.viewAsIntegralLanes()).or(sign).viewAsFloatingLanes();
+        FloatVector signedLarge =
+                (FloatVector) ((IntVector) large.viewAsIntegralLanes()).or(sign).viewAsFloatingLanes();
         VectorMask<Float> isSmall = a.compare(VectorOperators.LT, TANH_SMALL);
         return signedLarge.blend(small, isSmall);
     }

@@ -47,7 +47,8 @@ class VectorMathTest {
                         () -> "tanh(" + arg + ")");
             }
             System.arraycopy(x, i, lanes, 0, L);
-            assertEquals(Float.floatToRawIntBits(VectorMath.sumScalar(lanes)), Float.floatToRawIntBits(VectorMath.sum(v)));
+            assertEquals(Float.floatToRawIntBits(VectorMath.sumScalar(lanes)),
+                    Float.floatToRawIntBits(VectorMath.sum(v)));
         }
     }
 
