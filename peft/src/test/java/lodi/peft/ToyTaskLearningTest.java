@@ -1,5 +1,6 @@
 package lodi.peft;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * "positive" or "negative") and are judged by generation with the low-confidence sampler (greedy) on 200 unseen
  * sentences; every method must reach {@value #REQUIRED_ACCURACY}. The base is pretrained with {@link Pretrainer}
  * on review sentences followed by their label word in running text, as a real pretrained model knows sentiment
- * words; it has never seen the conditional format ([SEP], response segment), and alone it seldom writes a label
+ * words; it has never seen the conditional format ([SEP], response segment), and alone it never writes a label
  * there.
  *
  * <p>The base must have learnt to use the context: a base that writes a label word after a sentence but always the
@@ -93,12 +94,11 @@ class ToyTaskLearningTest {
                 + accuracy + " of the cases; pretrain longer");
     }
 
-    /** Before fine-tuning the base seldom writes a label in the response segment: the methods must teach the task. */
+    /** Before fine-tuning the base never writes a label in the response segment: the methods must teach the task. */
     @Test
-    void theBaseAloneDoesNotSolveTheTask() {
+    void theBaseAloneNeverWritesALabel() {
         PeftModel untouched = Peft.apply(copyOfPretrained(), PeftConfig.defaults(PeftMethod.FULL_FT), 11);
-        ToyTraining.Generation before = ToyTraining.generate(untouched, 200);
-        assertTrue(before.validLabels() <= 0.5, "the base alone writes a label in " + before.validLabels() + " of the cases");
+        assertEquals(0.0, ToyTraining.generate(untouched, 200).validLabels(), "the base alone wrote a label");
     }
 
     private static ToyTraining.Generation fineTune(String method, int steps, double learningRate) {
@@ -108,7 +108,7 @@ class ToyTaskLearningTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"full_ft, 100, 1e-3", "bitfit, 100, 1e-2", "adapters, 100, 3e-3", "weight_lora, 100, 3e-3",
+    @CsvSource({"full_ft, 100, 1e-3", "bitfit, 100, 1e-2", "adapters, 150, 3e-3", "weight_lora, 100, 3e-3",
             "lora_diffusion, 100, 1e-2"})
     void methodLearnsTheToyTask(String method, int steps, double learningRate) {
         double accuracy = fineTune(method, steps, learningRate).accuracy();
