@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 import lodi.glue.cli.Progress;
 import lodi.model.bert.Checkpoints;
 import lodi.model.bert.Denoiser;
@@ -117,9 +118,13 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         }
         var settings = experiment.config().pretraining();
         List<int[]> texts = new ArrayList<>();
-        experiment.train().values().forEach(examples -> examples.forEach(e -> texts.add(e.prompt())));
+        boolean labelled = settings.texts().equals("labelled");
+        experiment.train().values().forEach(examples -> examples.forEach(e -> texts.add(labelled
+                ? IntStream.concat(IntStream.of(e.prompt()), IntStream.of(experiment.encoder().labelWord(e.task(), e.label())))
+                        .toArray()
+                : e.prompt())));
         out.println("base: pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser on "
-                + texts.size() + " training texts for " + settings.steps() + " steps -> " + model);
+                + texts.size() + (labelled ? " labelled" : "") + " training texts for " + settings.steps() + " steps -> " + model);
         out.flush();
         Files.createDirectories(dir);
         experiment.vocabulary().write(dir.resolve("vocab.txt"));

@@ -74,6 +74,11 @@ public final class Encoder {
         return labels.get(task);
     }
 
+    /** The tokens of a label word, without padding. */
+    public int[] labelWord(Task task, int label) {
+        return withoutPadding(labels.get(task).get(label));
+    }
+
     /** The fixed response length of a task. */
     public int responseLength(Task task) {
         return labels.get(task).get(0).length;
@@ -86,9 +91,8 @@ public final class Encoder {
      */
     public int labelOf(Task task, int[] response) {
         int[] text = withoutPadding(response);
-        List<int[]> words = labels.get(task);
-        for (int label = 0; label < words.size(); label++) {
-            if (Arrays.equals(withoutPadding(words.get(label)), text)) {
+        for (int label = 0; label < labels.get(task).size(); label++) {
+            if (Arrays.equals(labelWord(task, label), text)) {
                 return label;
             }
         }

@@ -65,9 +65,21 @@ public record ExperimentConfig(String preset, String description, String base, D
     public record Diffusion(String schedule, int steps) {
     }
 
-    /** Unconditional pretraining of the base denoiser on the training texts (prompts without labels). */
-    public record Pretraining(int steps, int batchSize, int maxLength, double learningRate, int warmupSteps,
-                              double weightDecay, double clipNorm, long seed) {
+    /**
+     * Unconditional pretraining of the base denoiser on the training texts (never the dev texts).
+     *
+     * @param texts {@code prompts} (the training prompts alone) or {@code labelled} (each training prompt followed
+     *              by its label word in running text, "sst2 sentence: the plot is dull negative": the base learns
+     *              which words decide a label, as a real pretrained model knows sentiment words, but never sees the
+     *              conditional format of fine-tuning: [SEP], the response segment, the padding)
+     */
+    public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
+                              int warmupSteps, double weightDecay, double clipNorm, long seed) {
+        public Pretraining {
+            if (!texts.equals("prompts") && !texts.equals("labelled")) {
+                throw new IllegalArgumentException("pretraining.texts must be 'prompts' or 'labelled', not '" + texts + "'");
+            }
+        }
     }
 
     /**
