@@ -272,36 +272,4 @@ public final class OptimizerKernels {
         }
         return VectorMath.sum(acc) + sumOfSquaresScalar(x, off + i, n - i);
     }
-
-    /** {@code x[i] *= scale} over {@code n} elements: gradient clipping's rescale. */
-    public static void scale(float[] x, int off, int n, float scale) {
-        boolean simd = Simd.enabled();
-        forEachChunk(n, (from, len) -> {
-            if (simd) {
-                scaleVector(x, off + from, len, scale);
-            } else {
-                scaleScalar(x, off + from, len, scale);
-            }
-        });
-    }
-
-    /** {@link #scale(float[], int, int, float)} of a whole tensor. */
-    public static void scale(Tensor x, float scale) {
-        scale(x.data(), x.offset(), x.size(), scale);
-    }
-
-    static void scaleScalar(float[] x, int off, int n, float scale) {
-        for (int i = 0; i < n; i++) {
-            x[off + i] *= scale;
-        }
-    }
-
-    static void scaleVector(float[] x, int off, int n, float scale) {
-        int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, off + i).mul(scale).intoArray(x, off + i);
-        }
-        scaleScalar(x, off + i, n - i, scale);
-    }
 }

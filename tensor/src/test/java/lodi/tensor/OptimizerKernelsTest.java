@@ -77,17 +77,6 @@ class OptimizerKernelsTest {
     }
 
     @Test
-    void scaleVectorMatchesScalarBitwise() {
-        for (int n : SIZES) {
-            float[] a = random(n, 5, 3f);
-            float[] b = a.clone();
-            OptimizerKernels.scaleScalar(a, 0, n, 0.37f);
-            OptimizerKernels.scaleVector(b, 0, n, 0.37f);
-            assertArrayEquals(a, b, "n=" + n);
-        }
-    }
-
-    @Test
     void sumOfSquaresVectorMatchesScalarToFloatRounding() {
         for (int n : SIZES) {
             float[] x = random(n + 5, 6, 2f);
@@ -130,7 +119,7 @@ class OptimizerKernelsTest {
         float[] q = random(n, 5, 1f);
         float[] buf = random(n, 6, 0.1f);
         OptimizerKernels.sgd(q, 0, g, 0, buf, 0, n, 0.1f, 0.9f, 0f, 0.01f, false);
-        OptimizerKernels.scale(g, 0, n, 0.5f);
+        VectorOps.scale(n, 0.5f, g, 0, g, 0);
         double norm = OptimizerKernels.sumOfSquares(p, 0, n);
         assertTrue(norm > 0);
         return new float[][] {p, m, v, q, buf, g, {(float) norm, (float) (norm - (float) norm)}};

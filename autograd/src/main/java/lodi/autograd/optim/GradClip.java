@@ -4,6 +4,7 @@ import java.util.Collection;
 import lodi.autograd.Parameter;
 import lodi.tensor.OptimizerKernels;
 import lodi.tensor.Tensor;
+import lodi.tensor.VectorOps;
 
 /**
  * Global gradient-norm clipping, as {@code torch.nn.utils.clip_grad_norm_}. The norm is the square root of
@@ -45,7 +46,7 @@ public final class GradClip {
             for (Parameter parameter : parameters) {
                 Tensor grad = gradientOf(parameter);
                 if (grad != null) {
-                    OptimizerKernels.scale(grad, scale);
+                    VectorOps.scale(grad.size(), scale, grad.data(), grad.offset(), grad.data(), grad.offset());
                 }
             }
         }
