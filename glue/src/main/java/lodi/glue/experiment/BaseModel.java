@@ -119,18 +119,26 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         var settings = experiment.config().pretraining();
         List<int[]> texts = new ArrayList<>();
         boolean labelled = settings.texts().equals("labelled");
-        experiment.train().values().forEach(examples -> examples.forEach(e -> texts.add(labelled
-                ? IntStream.concat(IntStream.of(e.prompt()), IntStream.of(experiment.encoder().labelWord(e.task(), e.label())))
-                        .toArray()
-                : e.prompt())));
+        boolean task = settings.texts().equals("task");
+        List<int[]> responses = task ? new ArrayList<>() : null;
+        experiment.train().values().forEach(examples -> examples.forEach(e -> {
+            texts.add(labelled
+                    ? IntStream.concat(IntStream.of(e.prompt()), IntStream.of(experiment.encoder().labelWord(e.task(), e.label())))
+                            .toArray()
+                    : e.prompt());
+            if (task) {
+                responses.add(e.response());
+            }
+        }));
         out.println("base: pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser on "
-                + texts.size() + (labelled ? " labelled" : "") + " training texts for " + settings.steps() + " steps -> " + model);
+                + texts.size() + (labelled ? " labelled" : task ? " task-formatted" : "") + " training texts for "
+                + settings.steps() + " steps -> " + model);
         out.flush();
         Files.createDirectories(dir);
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
         long start = System.nanoTime();
         try (Progress progress = Progress.start("pretrain", settings.steps())) {
-            Pretrainer.run(new Denoiser(config, settings.seed()), texts, experiment.encoder().special(), experiment.schedule(),
+            Pretrainer.run(new Denoiser(config, settings.seed()), texts, responses, experiment.encoder().special(), experiment.schedule(),
                     new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
                             settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),
                             Math.max(1, settings.steps() / 10), settings.seed()),

@@ -71,13 +71,17 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param texts {@code prompts} (the training prompts alone) or {@code labelled} (each training prompt followed
      *              by its label word in running text, "sst2 sentence: the plot is dull negative": the base learns
      *              which words decide a label, as a real pretrained model knows sentiment words, but never sees the
-     *              conditional format of fine-tuning: [SEP], the response segment, the padding)
+     *              conditional format of fine-tuning: [SEP], the response segment, the padding) or {@code task}
+     *              (each training example in the fine-tuning format, {@code [CLS] prompt [SEP] response [SEP]}, prompt
+     *              and response corrupted together: the base learns the task jointly, and its frozen output head
+     *              can write the label words and the response's [PAD]s, which frozen-base methods cannot teach it)
      */
     public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
                               int warmupSteps, double weightDecay, double clipNorm, long seed) {
         public Pretraining {
-            if (!texts.equals("prompts") && !texts.equals("labelled")) {
-                throw new IllegalArgumentException("pretraining.texts must be 'prompts' or 'labelled', not '" + texts + "'");
+            if (!texts.equals("prompts") && !texts.equals("labelled") && !texts.equals("task")) {
+                throw new IllegalArgumentException("pretraining.texts must be 'prompts', 'labelled' or 'task', not '"
+                        + texts + "'");
             }
         }
     }

@@ -11,7 +11,9 @@ import lodi.tensor.CounterRng;
  *
  * <p>Which tokens may be masked: {@link #conditional} corrupts only response tokens (the prompt is the
  * condition and is always visible); {@link #unconditional} corrupts every token of a plain-text row that is
- * not special ([CLS], [SEP], [PAD], [UNK], [MASK]). Every example gets at least one masked token, so every
+ * not special ([CLS], [SEP], [PAD], [UNK], [MASK]); {@link #joint} corrupts both, the non-special prompt
+ * tokens and every response position including its [PAD]s, so a model learns the prompt and the response
+ * together (pretraining on task-formatted text). Every example gets at least one masked token, so every
  * example contributes to the loss: when a draw masks nothing, the mask is re-drawn (same time, fresh
  * randomness) up to {@value #MAX_REDRAWS} times, after which one candidate token chosen uniformly is masked.
  * At tiny mask rates (cosine t = 1 masks 0.06% of tokens) this makes the effective rate a little higher
@@ -36,22 +38,29 @@ public final class Corruption {
 
     private final NoiseSchedule schedule;
     private final SpecialTokens special;
-    private final boolean conditional;
+    private final boolean prompt;
+    private final boolean response;
 
-    private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean conditional) {
+    private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean prompt, boolean response) {
         this.schedule = schedule;
         this.special = special;
-        this.conditional = conditional;
+        this.prompt = prompt;
+        this.response = response;
     }
 
     /** Corrupts response tokens only. */
     public static Corruption conditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, true);
+        return new Corruption(schedule, special, false, true);
     }
 
     /** Corrupts every non-special token (plain-text pre-training style). */
     public static Corruption unconditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, false);
+        return new Corruption(schedule, special, true, false);
+    }
+
+    /** Corrupts every non-special token and every response position, [PAD]s included. */
+    public static Corruption joint(NoiseSchedule schedule, SpecialTokens special) {
+        return new Corruption(schedule, special, true, true);
     }
 
     public NoiseSchedule schedule() {
@@ -93,7 +102,7 @@ public final class Corruption {
             int[] candidates = candidates(clean, b);
             if (candidates.length == 0) {
                 throw new IllegalArgumentException("example " + exampleIds[b] + " (row " + b + ") has no "
-                        + (conditional ? "response" : "non-special") + " token to mask");
+                        + (prompt ? "non-special" : "response") + " token to mask");
             }
             double time = schedule.sampleTime(
                     CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_TIME, 0), 0));
@@ -140,11 +149,9 @@ public final class Corruption {
     }
 
     private int[] candidates(TokenBatch clean, int b) {
-        if (conditional) {
-            return clean.responsePositions(b);
-        }
         int from = b * clean.seqLen();
-        return IntStream.range(from, from + clean.lengths()[b]).filter(i -> !special.isSpecial(clean.ids()[i]))
+        return IntStream.range(from, from + clean.lengths()[b])
+                .filter(i -> clean.response()[i] ? response : prompt && !special.isSpecial(clean.ids()[i]))
                 .toArray();
     }
 

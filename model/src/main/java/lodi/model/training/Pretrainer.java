@@ -20,7 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Unconditional masked-diffusion pretraining on plain text: every step draws a batch of texts, corrupts
- * their tokens by the noise schedule and trains the denoiser to recover them. Batches are a pure function
+ * their tokens by the noise schedule and trains the denoiser to recover them. With responses, each row is a
+ * task-formatted {@code [CLS] prompt [SEP] response [SEP]} and prompt and response are corrupted together
+ * ({@link Corruption#joint}), so the model also learns to write responses, their [PAD]s included. Batches are a pure function
  * of (seed, step), so a run resumed from its last checkpoint ends bit-identical to an uninterrupted one.
  */
 public final class Pretrainer {
@@ -54,15 +56,28 @@ public final class Pretrainer {
      */
     public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
                              Settings settings, Path runDir, Listener listener) throws IOException {
+        return run(model, texts, null, special, schedule, settings, runDir, listener);
+    }
+
+    /**
+     * {@link #run} on task-formatted rows: {@code responses.get(i)} is the response of {@code texts.get(i)}
+     * (null responses: plain text).
+     */
+    public static Result run(Denoiser model, List<int[]> texts, List<int[]> responses, SpecialTokens special,
+                             NoiseSchedule schedule, Settings settings, Path runDir, Listener listener) throws IOException {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("pretraining needs at least one text");
+        }
+        if (responses != null && responses.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + responses.size() + " responses");
         }
         model.train(true);
         AdamW optimizer = AdamW.builder(model.namedParameters(), settings.learningRate())
                 .weightDecay(settings.weightDecay()).build();
         LrSchedule lr = LrSchedule.linear(settings.learningRate(), settings.warmupSteps(), settings.steps());
         TrainingStep trainingStep = new TrainingStep(model, optimizer, lr, settings.clipNorm());
-        Corruption corruption = Corruption.unconditional(schedule, special);
+        Corruption corruption = responses == null ? Corruption.unconditional(schedule, special)
+                : Corruption.joint(schedule, special);
 
         long start = 0;
         Path checkpoint = runDir == null ? null : runDir.resolve("checkpoint");
@@ -77,12 +92,17 @@ public final class Pretrainer {
         List<Double> losses = new ArrayList<>();
         for (long step = start; step < settings.steps(); step++) {
             List<int[]> chosen = new ArrayList<>(settings.batchSize());
+            List<int[]> chosenResponses = new ArrayList<>(settings.batchSize());
             long[] ids = new long[settings.batchSize()];
             for (int i = 0; i < settings.batchSize(); i++) {
                 ids[i] = Long.remainderUnsigned(CounterRng.bits(settings.seed(), step, i), texts.size());
                 chosen.add(texts.get((int) ids[i]));
+                if (responses != null) {
+                    chosenResponses.add(responses.get((int) ids[i]));
+                }
             }
-            TokenBatch clean = TokenBatch.plain(chosen, special, settings.maxLength());
+            TokenBatch clean = responses == null ? TokenBatch.plain(chosen, special, settings.maxLength())
+                    : TokenBatch.of(chosen, chosenResponses, special, settings.maxLength());
             Corruption.Corrupted corrupted = corruption.training(clean, ids, settings.seed(), step);
             model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
             double loss = trainingStep.run(step, () -> {

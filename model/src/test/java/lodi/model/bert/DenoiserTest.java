@@ -147,6 +147,56 @@ class DenoiserTest {
     }
 
     @Test
+    void taskFormattedPretrainingTeachesTheHeadToWriteResponsePadding() throws IOException {
+        ToyLabelTask task = new ToyLabelTask();
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ToyLabelTask.Example example = ToyLabelTask.example(1, i);
+            prompts.add(task.tokenizer.encode(example.text()));
+            int[] label = task.tokenizer.encode(ToyLabelTask.LABELS.get(example.label()));
+            int[] response = Arrays.copyOf(label, label.length + 2);
+            Arrays.fill(response, label.length, response.length, task.special.pad());
+            responses.add(response);
+        }
+        Denoiser model = new Denoiser(tiny(task.tokenizer.vocabulary().size(), 0.0), 7);
+        var settings = new Pretrainer.Settings(150, 16, 24, 3e-3, 20, 0.01, 1.0, 0, 42);
+        Pretrainer.run(model, prompts, responses, task.special, NoiseSchedule.cosine(100), settings, null, null);
+
+        List<int[]> heldOut = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            heldOut.add(task.tokenizer.encode(ToyLabelTask.example(2, i).text()));
+        }
+        int[] responseLength = new int[20];
+        Arrays.fill(responseLength, responses.get(0).length);
+        TokenBatch masked = TokenBatch.maskedResponses(heldOut, responseLength, task.special, 24);
+        int[] lastPositions = new int[20];
+        for (int b = 0; b < 20; b++) {
+            int[] positions = masked.responsePositions(b);
+            lastPositions[b] = positions[positions.length - 1];
+        }
+        float[] times = new float[20];
+        Arrays.fill(times, 1f);
+        Tensor logits = model.logits(masked, times, lastPositions);
+        int pads = 0;
+        for (int b = 0; b < 20; b++) {
+            pads += argmax(logits, b) == task.special.pad() ? 1 : 0;
+        }
+        assertTrue(pads >= 18, "the last response position was predicted [PAD] in " + pads + " of 20 rows");
+    }
+
+    private static int argmax(Tensor logits, int row) {
+        int vocab = logits.shape()[1];
+        int best = 0;
+        for (int v = 1; v < vocab; v++) {
+            if (logits.get(row * vocab + v) > logits.get(row * vocab + best)) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    @Test
     void conditionalToyTaskIsLearnedAndGeneratedWithBothSamplers() {
         ToyLabelTask task = new ToyLabelTask();
         Denoiser model = new Denoiser(tiny(task.tokenizer.vocabulary().size(), 0.0), 17);

@@ -136,6 +136,27 @@ class CorruptionTest {
         }
     }
 
+    @Test
+    void jointMasksPromptWordsAndEveryResponsePositionButNoOtherSpecialToken() {
+        int pad = SPECIAL.pad();
+        TokenBatch clean = TokenBatch.of(List.of(new int[] {10, 11, 1, 12}, new int[] {13, 14}),
+                List.of(new int[] {60, pad, pad}, new int[] {61, 62, 63}), SPECIAL, 16);
+        Corruption corruption = Corruption.joint(NoiseSchedule.cosine(100), SPECIAL);
+        boolean[] everMasked = new boolean[clean.ids().length];
+        for (long draw = 0; draw < 200; draw++) {
+            for (int position : corruption.training(clean, new long[] {1, 2}, 9, draw).positions()) {
+                assertTrue(clean.response()[position] || !SPECIAL.isSpecial(clean.ids()[position]),
+                        "masked the special token " + clean.ids()[position] + " at " + position);
+                everMasked[position] = true;
+            }
+        }
+        for (int i = 0; i < clean.ids().length; i++) {
+            boolean maskable = i % clean.seqLen() < clean.lengths()[i / clean.seqLen()]
+                    && (clean.response()[i] || !SPECIAL.isSpecial(clean.ids()[i]));
+            assertEquals(maskable, everMasked[i], "position " + i + " (token " + clean.ids()[i] + ")");
+        }
+    }
+
     private static float weightOfRow(Corruption.Corrupted c, int row, int seqLen) {
         for (int n = 0; n < c.positions().length; n++) {
             if (c.positions()[n] / seqLen == row) {
