@@ -75,13 +75,20 @@ public record ExperimentConfig(String preset, String description, String base, D
      *              (each training example in the fine-tuning format, {@code [CLS] prompt [SEP] response [SEP]}, prompt
      *              and response corrupted together: the base learns the task jointly, and its frozen output head
      *              can write the label words and the response's [PAD]s, which frozen-base methods cannot teach it)
+     * @param conditionalShare with {@code task} texts, the share of rows whose prompt stays whole and only the
+     *              response is corrupted, as in fine-tuning (so the base also learns to answer; see
+     *              docs/EXPERIMENT.md); 0 otherwise
      */
     public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
-                              int warmupSteps, double weightDecay, double clipNorm, long seed) {
+                              int warmupSteps, double weightDecay, double clipNorm, long seed, double conditionalShare) {
         public Pretraining {
             if (!texts.equals("prompts") && !texts.equals("labelled") && !texts.equals("task")) {
                 throw new IllegalArgumentException("pretraining.texts must be 'prompts', 'labelled' or 'task', not '"
                         + texts + "'");
+            }
+            if (!(conditionalShare >= 0 && conditionalShare <= 1) || (conditionalShare > 0 && !texts.equals("task"))) {
+                throw new IllegalArgumentException("pretraining.conditional_share must lie in [0, 1] and be 0 unless "
+                        + "pretraining.texts is 'task', got " + conditionalShare + " with '" + texts + "'");
             }
         }
     }

@@ -13,7 +13,8 @@ import lodi.tensor.CounterRng;
  * condition and is always visible); {@link #unconditional} corrupts every token of a plain-text row that is
  * not special ([CLS], [SEP], [PAD], [UNK], [MASK]); {@link #joint} corrupts both, the non-special prompt
  * tokens and every response position including its [PAD]s, so a model learns the prompt and the response
- * together (pretraining on task-formatted text). Every example gets at least one masked token, so every
+ * together (pretraining on task-formatted text); a share of its rows, drawn per example, may instead be
+ * corrupted conditionally, so the model also practises answering from a whole prompt. Every example gets at least one masked token, so every
  * example contributes to the loss: when a draw masks nothing, the mask is re-drawn (same time, fresh
  * randomness) up to {@value #MAX_REDRAWS} times, after which one candidate token chosen uniformly is masked.
  * At tiny mask rates (cosine t = 1 masks 0.06% of tokens) this makes the effective rate a little higher
@@ -35,32 +36,47 @@ public final class Corruption {
     private static final int PURPOSE_TIME = 0;
     private static final int PURPOSE_MASK = 1;
     private static final int PURPOSE_FORCE = 2;
+    private static final int PURPOSE_MODE = 3;
 
     private final NoiseSchedule schedule;
     private final SpecialTokens special;
     private final boolean prompt;
     private final boolean response;
+    private final double conditionalShare;
 
-    private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean prompt, boolean response) {
+    private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean prompt, boolean response,
+                       double conditionalShare) {
         this.schedule = schedule;
         this.special = special;
         this.prompt = prompt;
         this.response = response;
+        this.conditionalShare = conditionalShare;
     }
 
     /** Corrupts response tokens only. */
     public static Corruption conditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, false, true);
+        return new Corruption(schedule, special, false, true, 0);
     }
 
     /** Corrupts every non-special token (plain-text pre-training style). */
     public static Corruption unconditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, true, false);
+        return new Corruption(schedule, special, true, false, 0);
     }
 
     /** Corrupts every non-special token and every response position, [PAD]s included. */
     public static Corruption joint(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, true, true);
+        return joint(schedule, special, 0);
+    }
+
+    /**
+     * {@link #joint}, except that each example is corrupted {@link #conditional}ly (its prompt kept whole) with
+     * probability {@code conditionalShare}.
+     */
+    public static Corruption joint(NoiseSchedule schedule, SpecialTokens special, double conditionalShare) {
+        if (!(conditionalShare >= 0 && conditionalShare <= 1)) {
+            throw new IllegalArgumentException("the conditional share must lie in [0, 1], got " + conditionalShare);
+        }
+        return new Corruption(schedule, special, true, true, conditionalShare);
     }
 
     public NoiseSchedule schedule() {
@@ -99,10 +115,12 @@ public final class Corruption {
         float[] times = new float[clean.batch()];
         float[] rowWeights = new float[clean.batch()];
         for (int b = 0; b < clean.batch(); b++) {
-            int[] candidates = candidates(clean, b);
+            boolean wholePrompt = conditionalShare > 0
+                    && CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_MODE, 0), 0) < conditionalShare;
+            int[] candidates = candidates(clean, b, prompt && !wholePrompt);
             if (candidates.length == 0) {
                 throw new IllegalArgumentException("example " + exampleIds[b] + " (row " + b + ") has no "
-                        + (prompt ? "non-special" : "response") + " token to mask");
+                        + (prompt && !wholePrompt ? "non-special" : "response") + " token to mask");
             }
             double time = schedule.sampleTime(
                     CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_TIME, 0), 0));
@@ -148,10 +166,10 @@ public final class Corruption {
         masked[candidates[Math.min(candidates.length - 1, (int) (u * candidates.length))]] = true;
     }
 
-    private int[] candidates(TokenBatch clean, int b) {
+    private int[] candidates(TokenBatch clean, int b, boolean promptToo) {
         int from = b * clean.seqLen();
         return IntStream.range(from, from + clean.lengths()[b])
-                .filter(i -> clean.response()[i] ? response : prompt && !special.isSpecial(clean.ids()[i]))
+                .filter(i -> clean.response()[i] ? response : promptToo && !special.isSpecial(clean.ids()[i]))
                 .toArray();
     }
 

@@ -56,15 +56,17 @@ public final class Pretrainer {
      */
     public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
                              Settings settings, Path runDir, Listener listener) throws IOException {
-        return run(model, texts, null, special, schedule, settings, runDir, listener);
+        return run(model, texts, null, 0, special, schedule, settings, runDir, listener);
     }
 
     /**
      * {@link #run} on task-formatted rows: {@code responses.get(i)} is the response of {@code texts.get(i)}
-     * (null responses: plain text).
+     * (null responses: plain text), corrupted by {@link Corruption#joint(NoiseSchedule, SpecialTokens, double)}
+     * with {@code conditionalShare}.
      */
-    public static Result run(Denoiser model, List<int[]> texts, List<int[]> responses, SpecialTokens special,
-                             NoiseSchedule schedule, Settings settings, Path runDir, Listener listener) throws IOException {
+    public static Result run(Denoiser model, List<int[]> texts, List<int[]> responses, double conditionalShare,
+                             SpecialTokens special, NoiseSchedule schedule, Settings settings, Path runDir,
+                             Listener listener) throws IOException {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("pretraining needs at least one text");
         }
@@ -77,7 +79,7 @@ public final class Pretrainer {
         LrSchedule lr = LrSchedule.linear(settings.learningRate(), settings.warmupSteps(), settings.steps());
         TrainingStep trainingStep = new TrainingStep(model, optimizer, lr, settings.clipNorm());
         Corruption corruption = responses == null ? Corruption.unconditional(schedule, special)
-                : Corruption.joint(schedule, special);
+                : Corruption.joint(schedule, special, conditionalShare);
 
         long start = 0;
         Path checkpoint = runDir == null ? null : runDir.resolve("checkpoint");

@@ -157,6 +157,27 @@ class CorruptionTest {
         }
     }
 
+    @Test
+    void jointWithAConditionalShareKeepsThatShareOfPromptsWhole() {
+        TokenBatch clean = batch(2000, 12, 2);
+        Corruption.Corrupted all = Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 1).training(clean, ids(2000), 3, 0);
+        for (int position : all.positions()) {
+            assertTrue(clean.response()[position], "share 1 masked the prompt position " + position);
+        }
+        Corruption.Corrupted half = Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 0.5).training(clean, ids(2000), 3, 0);
+        boolean[] promptTouched = new boolean[2000];
+        for (int position : half.positions()) {
+            promptTouched[position / clean.seqLen()] |= !clean.response()[position];
+        }
+        int whole = 0;
+        for (boolean touched : promptTouched) {
+            whole += touched ? 0 : 1;
+        }
+        // a joint row keeps its prompt whole by chance only when its time is tiny, so about half the rows plus a few
+        assertTrue(whole > 900 && whole < 1200, whole + " of 2000 rows kept their prompt whole");
+        assertThrows(IllegalArgumentException.class, () -> Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 1.5));
+    }
+
     private static float weightOfRow(Corruption.Corrupted c, int row, int seqLen) {
         for (int n = 0; n < c.positions().length; n++) {
             if (c.positions()[n] / seqLen == row) {
