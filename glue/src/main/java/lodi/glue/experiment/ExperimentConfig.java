@@ -78,13 +78,21 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param conditionalShare with {@code task} texts, the share of rows whose prompt stays whole and only the
      *              response is corrupted, as in fine-tuning (so the base also learns to answer; see
      *              docs/EXPERIMENT.md); 0 otherwise
+     * @param lossWeights {@code elbo} (each masked token weighted by the schedule's ELBO weight, up to T at the first
+     *              step) or {@code row} (every row weighs the same, its masked tokens sharing the weight: less gradient
+     *              noise, and an answer token is not drowned by a long prompt's masked tokens)
      */
     public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
-                              int warmupSteps, double weightDecay, double clipNorm, long seed, double conditionalShare) {
+                              int warmupSteps, double weightDecay, double clipNorm, long seed, double conditionalShare,
+                              String lossWeights) {
         public Pretraining {
             if (!texts.equals("prompts") && !texts.equals("labelled") && !texts.equals("task")) {
                 throw new IllegalArgumentException("pretraining.texts must be 'prompts', 'labelled' or 'task', not '"
                         + texts + "'");
+            }
+            if (!lossWeights.equals("elbo") && !lossWeights.equals("row")) {
+                throw new IllegalArgumentException("pretraining.loss_weights must be 'elbo' or 'row', not '"
+                        + lossWeights + "'");
             }
             if (!(conditionalShare >= 0 && conditionalShare <= 1) || (conditionalShare > 0 && !texts.equals("task"))) {
                 throw new IllegalArgumentException("pretraining.conditional_share must lie in [0, 1] and be 0 unless "

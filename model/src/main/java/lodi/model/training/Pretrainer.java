@@ -56,17 +56,20 @@ public final class Pretrainer {
      */
     public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
                              Settings settings, Path runDir, Listener listener) throws IOException {
-        return run(model, texts, null, 0, special, schedule, settings, runDir, listener);
+        return run(model, texts, null, 0, true, special, schedule, settings, runDir, listener);
     }
 
     /**
      * {@link #run} on task-formatted rows: {@code responses.get(i)} is the response of {@code texts.get(i)}
      * (null responses: plain text), corrupted by {@link Corruption#joint(NoiseSchedule, SpecialTokens, double)}
-     * with {@code conditionalShare}.
+     * with {@code conditionalShare}. {@code elboWeights} weighs each masked token by its ELBO weight
+     * ({@link NoiseSchedule#elboWeight}, up to T for the first step of the cosine schedule); false gives every
+     * row the same weight, shared by its masked tokens (a row with one masked answer token counts as much as
+     * one with fifty masked prompt tokens): a biased objective with far less gradient noise.
      */
     public static Result run(Denoiser model, List<int[]> texts, List<int[]> responses, double conditionalShare,
-                             SpecialTokens special, NoiseSchedule schedule, Settings settings, Path runDir,
-                             Listener listener) throws IOException {
+                             boolean elboWeights, SpecialTokens special, NoiseSchedule schedule, Settings settings,
+                             Path runDir, Listener listener) throws IOException {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("pretraining needs at least one text");
         }
@@ -109,8 +112,12 @@ public final class Pretrainer {
             model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
             double loss = trainingStep.run(step, () -> {
                 Variable hidden = model.hidden(corrupted.batch(), corrupted.times());
-                return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
-                        corrupted.positions().length);
+                if (elboWeights) {
+                    return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
+                            corrupted.positions().length);
+                }
+                return model.loss(hidden, corrupted.positions(), corrupted.targets(),
+                        perRowWeights(corrupted.positions(), clean.seqLen(), clean.batch()), clean.batch());
             }).loss();
             losses.add(loss);
             if (listener != null) {
@@ -127,5 +134,18 @@ public final class Pretrainer {
         }
         model.eval();
         return new Result(start, losses);
+    }
+
+    /** 1/(masked tokens of its row) for each scored position [N], so that every row's weights sum to 1. */
+    private static float[] perRowWeights(int[] positions, int seqLen, int rows) {
+        int[] masked = new int[rows];
+        for (int position : positions) {
+            masked[position / seqLen]++;
+        }
+        float[] weights = new float[positions.length];
+        for (int n = 0; n < positions.length; n++) {
+            weights[n] = 1f / masked[positions[n] / seqLen];
+        }
+        return weights;
     }
 }
