@@ -27,14 +27,9 @@ final class PackedGemm {
     private static final int L = F.length();
     static final int MR = 6;
     static final int NR = 2 * L;
-    static final int KC = 128;
-    static final int MC = 24 * MR;
-    static final int NC = 32 * NR;
-    /**
-     * With at most this many rows, B' (when its rows are contiguous) is read in place instead of packed:
-     * packing would touch every element of B' once for only a few rows of use.
-     */
-    private static final int DIRECT_B_MAX_ROWS = 8 * MR;
+    static final int KC = Integer.getInteger("lodi.gemm.kc", 256);
+    static final int MC = Integer.getInteger("lodi.gemm.mc", 24) * MR;
+    static final int NC = Integer.getInteger("lodi.gemm.nc", 32) * NR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
@@ -48,19 +43,8 @@ final class PackedGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
-        /** Offsets of an MR-row × L-column block of row-major A in packed order, for the packA gathers. */
-        final int[] gatherMap = new int[MR * L];
-        int gatherLda = -1;
-
-        int[] gatherMap(int lda) {
-            if (gatherLda != lda) {
-                for (int e = 0; e < gatherMap.length; e++) {
-                    gatherMap[e] = (e % MR) * lda + e / MR;
-                }
-                gatherLda = lda;
-            }
-            return gatherMap;
-        }
+        final StrideMap aRows = new StrideMap();
+        final StrideMap bRows = new StrideMap();
 
         float[] a(int size) {
             if (a.length < size) {
@@ -74,6 +58,22 @@ final class PackedGemm {
                 b = new float[size];
             }
             return b;
+        }
+    }
+
+    /** Offsets of L consecutive rows {@code ld} apart, the index map of a gather down a column. */
+    private static final class StrideMap {
+        final int[] offsets = new int[L];
+        int ld = -1;
+
+        int[] of(int rowStride) {
+            if (ld != rowStride) {
+                for (int q = 0; q < L; q++) {
+                    offsets[q] = q * rowStride;
+                }
+                ld = rowStride;
+            }
+            return offsets;
         }
     }
 
@@ -163,55 +163,54 @@ final class PackedGemm {
     /** Row tiles [tile0, tile1) × column panels [panel0, panel1) of C, over all of K. */
     private static void runTask(Problem pr, boolean zeroInit, int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
-        boolean inPlaceB = !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
         for (int jc = panel0; jc < panel1; jc += NC / NR) {
             int jcEnd = Math.min(panel1, jc + NC / NR);
             for (int pc = 0; pc < pr.k; pc += KC) {
                 int kc = Math.min(KC, pr.k - pc);
                 float[] bPack = ws.b((jcEnd - jc) * kc * NR);
                 for (int q = jc; q < jcEnd; q++) {
-                    // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
-                    if (!inPlaceB || (q + 1) * NR > pr.n) {
-                        packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
-                    }
+                    packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR, ws.bRows);
                 }
-                computeBlock(pr, pc, kc, bPack, inPlaceB, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
+                computeBlock(pr, pc, kc, bPack, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
         }
     }
 
     /**
      * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
-     * {@code bPack} from panel0 on. A is packed MC rows at a time and each B micro-panel is reused across all
-     * those rows while it sits in L1. {@code zero} starts the chains at 0 (first K block, beta = 0).
+     * {@code bPack} from panel0 on. Each B micro-panel is reused across MC rows of A' while it sits in L1.
+     * A' is read in place when it is row-major, unscaled and fills whole tiles (its rows are what the kernel
+     * reads anyway), else packed MC rows at a time. {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean inPlaceB, boolean zero,
+    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
                                      int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
-        float[] aPack = ws.a(MC * kc);
         float[] tile = ws.tile;
         int rowEnd = Math.min(pr.m, tile1 * MR);
         for (int ic = tile0 * MR; ic < rowEnd; ic += MC) {
             int mc = Math.min(MC, rowEnd - ic);
-            packA(pr, ic, mc, pc, kc, aPack);
+            boolean inPlace = !pr.aT && pr.alpha == 1f && mc % MR == 0;
+            float[] ap = inPlace ? pr.a : ws.a(roundUp(mc, MR) * kc);
+            int a0 = inPlace ? pr.aOff + ic * pr.lda + pc : 0;
+            int lda = inPlace ? pr.lda : kc;
+            if (!inPlace) {
+                packA(pr, ic, mc, pc, kc, ap, ws.aRows);
+            }
             for (int q = panel0; q < panel1; q++) {
                 int col = q * NR;
                 int cols = Math.min(NR, pr.n - col);
-                boolean inPlace = inPlaceB && cols == NR;
-                float[] bp = inPlace ? pr.b : bPack;
-                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : (q - panel0) * kc * NR;
-                int bStep = inPlace ? pr.ldb : NR;
+                int bi = (q - panel0) * kc * NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
-                    int rows = Math.min(MR, pr.m - row);
-                    int ai = ir * kc;
+                    int rows = Math.min(MR, mc - ir);
+                    int ai = a0 + ir * lda;
                     if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, aPack, ai, bp, bi, bStep, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                        kernel(kc, ap, ai, lda, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
                     } else {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, aPack, ai, bp, bi, bStep, tile, 0, NR, zero);
+                        kernel(kc, ap, ai, lda, bPack, bi, tile, 0, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -220,79 +219,74 @@ final class PackedGemm {
     }
 
     /**
-     * Packs A'[ic, ic+mc) × [pc, pc+kc) as MR-row micro-panels, k-major ({@code MR} values per k), scaled by
-     * alpha, rows past M zero-padded.
+     * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major (row i at i·kc), rows past mc zero-padded to a whole
+     * tile. A transposed A' is read down its columns with gathers of L rows at a time, one cache line per row
+     * serving L consecutive packed rows.
      */
-    private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
+    private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst, StrideMap rows) {
         float alpha = pr.alpha;
         float[] a = pr.a;
-        int[] map = pr.aT ? null : WORKSPACE.get().gatherMap(pr.lda);
-        for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
-            int rows = Math.min(MR, pr.m - ic - ir);
-            if (rows == MR && !pr.aT) {
-                // Row-major A: each gather collects L consecutive k of all MR rows, already interleaved. The
-                // scalar loop below would store one float at a time with stride MR; for N = 128 that cost as
-                // much as a quarter of the multiply-adds.
-                int s0 = pr.aOff + (ic + ir) * pr.lda + pc;
-                int p = 0;
-                for (; p + L <= kc; p += L) {
-                    for (int q = 0; q < MR; q++) {
-                        FloatVector.fromArray(F, a, s0 + p, map, q * L).mul(alpha).intoArray(dst, base + p * MR + q * L);
-                    }
-                }
-                for (; p < kc; p++) {
-                    for (int i = 0; i < MR; i++) {
-                        dst[base + p * MR + i] = alpha * a[s0 + i * pr.lda + p];
-                    }
-                }
-                continue;
-            }
-            for (int i = 0; i < MR; i++) {
-                int d = base + i;
-                if (i >= rows) {
-                    for (int p = 0; p < kc; p++, d += MR) {
-                        dst[d] = 0f;
-                    }
-                } else if (pr.aT) {
-                    int s = pr.aOff + pc * pr.lda + ic + ir + i;
-                    for (int p = 0; p < kc; p++, d += MR, s += pr.lda) {
-                        dst[d] = alpha * a[s];
-                    }
-                } else {
-                    int s = pr.aOff + (ic + ir + i) * pr.lda + pc;
-                    for (int p = 0; p < kc; p++, d += MR, s++) {
-                        dst[d] = alpha * a[s];
-                    }
+        if (pr.aT) {
+            int[] map = rows.of(pr.lda);
+            int p = 0;
+            for (; p + L <= kc; p += L) {
+                int s = pr.aOff + (pc + p) * pr.lda + ic;
+                for (int i = 0; i < mc; i++) {
+                    FloatVector.fromArray(F, a, s + i, map, 0).mul(alpha).intoArray(dst, i * kc + p);
                 }
             }
-        }
-    }
-
-    /** Packs B'[pc, pc+kc) × [col, col+NR) k-major ({@code NR} values per k), columns past N zero-padded. */
-    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base) {
-        int cols = Math.min(NR, pr.n - col);
-        float[] b = pr.b;
-        if (pr.bT) {
-            for (int j = 0; j < cols; j++) {
-                int s = pr.bOff + (col + j) * pr.ldb + pc;
-                int d = base + j;
-                for (int p = 0; p < kc; p++, d += NR) {
-                    dst[d] = b[s + p];
-                }
-            }
-            if (cols < NR) {
-                for (int p = 0; p < kc; p++) {
-                    Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+            for (; p < kc; p++) {
+                int s = pr.aOff + (pc + p) * pr.lda + ic;
+                for (int i = 0; i < mc; i++) {
+                    dst[i * kc + p] = alpha * a[s + i];
                 }
             }
         } else {
+            for (int i = 0; i < mc; i++) {
+                int s = pr.aOff + (ic + i) * pr.lda + pc;
+                int d = i * kc;
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    FloatVector.fromArray(F, a, s + p).mul(alpha).intoArray(dst, d + p);
+                }
+                for (; p < kc; p++) {
+                    dst[d + p] = alpha * a[s + p];
+                }
+            }
+        }
+        Arrays.fill(dst, mc * kc, roundUp(mc, MR) * kc, 0f);
+    }
+
+    /**
+     * Packs B'[pc, pc+kc) × [col, col+NR) k-major ({@code NR} values per k, the two vectors the kernel loads),
+     * columns past N zero-padded. A transposed B' is read with gathers down L of its stored rows at a time.
+     */
+    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base, StrideMap rows) {
+        int cols = Math.min(NR, pr.n - col);
+        float[] b = pr.b;
+        if (cols < NR) {
             for (int p = 0; p < kc; p++) {
                 int d = base + p * NR;
-                System.arraycopy(b, pr.bOff + (pc + p) * pr.ldb + col, dst, d, cols);
-                if (cols < NR) {
-                    Arrays.fill(dst, d + cols, d + NR, 0f);
+                for (int j = 0; j < cols; j++) {
+                    dst[d + j] = b[pr.bOff + (pr.bT ? (col + j) * pr.ldb + pc + p : (pc + p) * pr.ldb + col + j)];
                 }
+                Arrays.fill(dst, d + cols, d + NR, 0f);
+            }
+        } else if (pr.bT) {
+            int[] map = rows.of(pr.ldb);
+            int s = pr.bOff + col * pr.ldb + pc;
+            int s1 = s + L * pr.ldb;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * NR;
+                FloatVector.fromArray(F, b, s + p, map, 0).intoArray(dst, d);
+                FloatVector.fromArray(F, b, s1 + p, map, 0).intoArray(dst, d + L);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int s = pr.bOff + (pc + p) * pr.ldb + col;
+                int d = base + p * NR;
+                FloatVector.fromArray(F, b, s).intoArray(dst, d);
+                FloatVector.fromArray(F, b, s + L).intoArray(dst, d + L);
             }
         }
     }
@@ -320,13 +314,21 @@ final class PackedGemm {
     }
 
     /**
-     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32], B rows {@code bStep} apart (NR when packed). Every accumulator is a named local and the
-     * k body is written out in full: C2 keeps the 12 accumulators, 2 B vectors and the broadcast in zmm
-     * registers only while nothing makes it box a vector (a helper call would; see
-     * shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of loading C.
+     * The micro-kernel: C[6×32] (+)= A[6×kc]·Bpanel[kc×32], A's rows {@code lda} apart from {@code ai}, the
+     * packed B panel at {@code bi} (NR values per k). Every index is an offset plus the loop counter times a
+     * constant, so C2 proves the accesses in bounds once per call instead of checking every load. Every
+     * accumulator is a named local and the k body is written out in full: C2 keeps the 12 accumulators, 2 B
+     * vectors and the broadcast in zmm registers only while nothing makes it box a vector (a helper call
+     * would; see shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of
+     * loading C.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStep, float[] c, int ci,
+    private static void kernel(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci,
                                int ldc, boolean zero) {
+        int a1 = ai + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
@@ -371,27 +373,27 @@ final class PackedGemm {
             c50 = FloatVector.fromArray(F, c, r5);
             c51 = FloatVector.fromArray(F, c, r5 + L);
         }
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(F, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi + p * NR);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + p * NR + L);
+            FloatVector x = FloatVector.broadcast(F, a[ai + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
