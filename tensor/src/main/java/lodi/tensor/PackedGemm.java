@@ -5,19 +5,24 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD GEMM behind {@link Gemm#sgemm}: operands packed into cache-sized panels, C computed in MR×NR
- * register tiles by one straight-line {@code fma} micro-kernel.
+ * The SIMD GEMM behind {@link Gemm#sgemm}: GotoBLAS-style blocking, C computed in MR×NR register tiles by one
+ * straight-line {@code fma} micro-kernel.
  *
  * <pre>
  * M, N, K  rows of C, columns of C, the summed dimension; op(A) is M×K, op(B) is K×N
  * MR×NR    register tile of C: 6 rows × 2 vectors (6×32 with 16 lanes), 12 accumulators
- * KC       depth of one packed block along K (a B micro-panel KC×NR stays in L1)
- * MC       rows of op(A) packed per block (MC×KC stays in L2 while the B panels stream past)
- * NC       columns of op(B) packed per block by each task (KC×NC, in L2/L3)
+ * KC       depth of one block along K (256: a C tile is loaded and stored once per 256 multiply-adds)
+ * MC       rows of op(A) per block (MC×KC = 144×256 floats, 144 KiB, stays in L2 while the B panels pass)
+ * NC       columns of op(B) packed per block by each task (KC×NC = 1 MiB, in L2/L3)
  * </pre>
  *
+ * <p>Operand layouts the kernel reads: op(B) packed k-major in NR-wide micro-panels (per k, the two vectors
+ * it loads); op(A) as MR rows, each contiguous along k. A row-major, unscaled op(A) already is that, so it is
+ * read in place; a transposed or scaled one is packed row-major per MC×KC block.
+ *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
- * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}.
+ * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}
+ * (a product run transposed, see {@link Problem}, folds alpha into B instead: {@code fma(a[i][p], alpha·b[p][j], s)}).
  * Partial sums of a K block are stored in C and reloaded for the next block, which continues the same chain,
  * so the result depends neither on the blocking nor on which thread computes which tile. Edge tiles run the
  * same kernel on a zero-padded scratch tile, so they compute the same chain too.
@@ -27,9 +32,9 @@ final class PackedGemm {
     private static final int L = F.length();
     static final int MR = 6;
     static final int NR = 2 * L;
-    static final int KC = Integer.getInteger("lodi.gemm.kc", 256);
-    static final int MC = Integer.getInteger("lodi.gemm.mc", 24) * MR;
-    static final int NC = Integer.getInteger("lodi.gemm.nc", 32) * NR;
+    static final int KC = 256;
+    static final int MC = 24 * MR;
+    static final int NC = 32 * NR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
