@@ -38,6 +38,17 @@ final class PackedGemm {
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
+    /** Lane count the register transpose ({@link #transpose16}) is written for. */
+    private static final int TRANSPOSE_LANES = 16;
+    private static final FloatVector LOW8 = transposeIndex(8, false);
+    private static final FloatVector HIGH8 = transposeIndex(8, true);
+    private static final FloatVector LOW4 = transposeIndex(4, false);
+    private static final FloatVector HIGH4 = transposeIndex(4, true);
+    private static final FloatVector LOW2 = transposeIndex(2, false);
+    private static final FloatVector HIGH2 = transposeIndex(2, true);
+    private static final FloatVector LOW1 = transposeIndex(1, false);
+    private static final FloatVector HIGH1 = transposeIndex(1, true);
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedGemm() {
@@ -48,8 +59,6 @@ final class PackedGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
-        final StrideMap aRows = new StrideMap();
-        final StrideMap bRows = new StrideMap();
 
         float[] a(int size) {
             if (a.length < size) {
@@ -63,22 +72,6 @@ final class PackedGemm {
                 b = new float[size];
             }
             return b;
-        }
-    }
-
-    /** Offsets of L consecutive rows {@code ld} apart, the index map of a gather down a column. */
-    private static final class StrideMap {
-        final int[] offsets = new int[L];
-        int ld = -1;
-
-        int[] of(int rowStride) {
-            if (ld != rowStride) {
-                for (int q = 0; q < L; q++) {
-                    offsets[q] = q * rowStride;
-                }
-                ld = rowStride;
-            }
-            return offsets;
         }
     }
 
@@ -174,7 +167,7 @@ final class PackedGemm {
                 int kc = Math.min(KC, pr.k - pc);
                 float[] bPack = ws.b((jcEnd - jc) * kc * NR);
                 for (int q = jc; q < jcEnd; q++) {
-                    packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR, ws.bRows);
+                    packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
                 }
                 computeBlock(pr, pc, kc, bPack, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
@@ -199,7 +192,7 @@ final class PackedGemm {
             int a0 = inPlace ? pr.aOff + ic * pr.lda + pc : 0;
             int lda = inPlace ? pr.lda : kc;
             if (!inPlace) {
-                packA(pr, ic, mc, pc, kc, ap, ws.aRows);
+                packA(pr, ic, mc, pc, kc, ap);
             }
             for (int q = panel0; q < panel1; q++) {
                 int col = q * NR;
@@ -225,25 +218,25 @@ final class PackedGemm {
 
     /**
      * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major (row i at i·kc), rows past mc zero-padded to a whole
-     * tile. A transposed A' is read down its columns with gathers of L rows at a time, one cache line per row
-     * serving L consecutive packed rows.
+     * tile. A transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time
+     * (reading along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors
+     * are not 16 lanes wide, element by element.
      */
-    private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst, StrideMap rows) {
+    private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;
         float[] a = pr.a;
         if (pr.aT) {
-            int[] map = rows.of(pr.lda);
-            int p = 0;
-            for (; p + L <= kc; p += L) {
-                int s = pr.aOff + (pc + p) * pr.lda + ic;
-                for (int i = 0; i < mc; i++) {
-                    FloatVector.fromArray(F, a, s + i, map, 0).mul(alpha).intoArray(dst, i * kc + p);
+            int blockRows = L == TRANSPOSE_LANES ? mc - mc % L : 0;
+            int blockCols = L == TRANSPOSE_LANES ? kc - kc % L : 0;
+            for (int p = 0; p < blockCols; p += L) {
+                for (int i = 0; i < blockRows; i += L) {
+                    transpose16(a, pr.aOff + (pc + p) * pr.lda + ic + i, pr.lda, alpha, dst, i * kc + p, kc);
                 }
             }
-            for (; p < kc; p++) {
-                int s = pr.aOff + (pc + p) * pr.lda + ic;
-                for (int i = 0; i < mc; i++) {
-                    dst[i * kc + p] = alpha * a[s + i];
+            for (int i = 0; i < mc; i++) {
+                int s = pr.aOff + pc * pr.lda + ic + i;
+                for (int p = i < blockRows ? blockCols : 0; p < kc; p++) {
+                    dst[i * kc + p] = alpha * a[s + p * pr.lda];
                 }
             }
         } else {
@@ -264,36 +257,175 @@ final class PackedGemm {
 
     /**
      * Packs B'[pc, pc+kc) × [col, col+NR) k-major ({@code NR} values per k, the two vectors the kernel loads),
-     * columns past N zero-padded. A transposed B' is read with gathers down L of its stored rows at a time.
+     * columns past N zero-padded. A transposed B' (stored N×K) is transposed in 16×16 blocks in registers.
      */
-    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base, StrideMap rows) {
+    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base) {
         int cols = Math.min(NR, pr.n - col);
         float[] b = pr.b;
-        if (cols < NR) {
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * NR;
-                for (int j = 0; j < cols; j++) {
-                    dst[d + j] = b[pr.bOff + (pr.bT ? (col + j) * pr.ldb + pc + p : (pc + p) * pr.ldb + col + j)];
+        int blockK = 0;
+        if (cols == NR && pr.bT && L == TRANSPOSE_LANES) {
+            blockK = kc - kc % L;
+            for (int p = 0; p < blockK; p += L) {
+                for (int j = 0; j < NR; j += L) {
+                    transpose16(b, pr.bOff + (col + j) * pr.ldb + pc + p, pr.ldb, 1f, dst, base + p * NR + j, NR);
                 }
-                Arrays.fill(dst, d + cols, d + NR, 0f);
             }
-        } else if (pr.bT) {
-            int[] map = rows.of(pr.ldb);
-            int s = pr.bOff + col * pr.ldb + pc;
-            int s1 = s + L * pr.ldb;
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * NR;
-                FloatVector.fromArray(F, b, s + p, map, 0).intoArray(dst, d);
-                FloatVector.fromArray(F, b, s1 + p, map, 0).intoArray(dst, d + L);
-            }
-        } else {
+        }
+        if (cols == NR && !pr.bT) {
             for (int p = 0; p < kc; p++) {
                 int s = pr.bOff + (pc + p) * pr.ldb + col;
                 int d = base + p * NR;
                 FloatVector.fromArray(F, b, s).intoArray(dst, d);
                 FloatVector.fromArray(F, b, s + L).intoArray(dst, d + L);
             }
+            return;
         }
+        for (int p = blockK; p < kc; p++) {
+            int d = base + p * NR;
+            for (int j = 0; j < cols; j++) {
+                dst[d + j] = b[pr.bOff + (pr.bT ? (col + j) * pr.ldb + pc + p : (pc + p) * pr.ldb + col + j)];
+            }
+            Arrays.fill(dst, d + cols, d + NR, 0f);
+        }
+    }
+
+    /**
+     * dst[d + j·dstStride + r] = alpha·src[s + r·srcStride + j] for r, j in [0, 16): one 16×16 block transposed
+     * in registers. Four rounds of two-vector permutes; the round of width w swaps the off-diagonal w×w blocks
+     * of every 2w×2w block (rows r and r + w exchange their lanes of bit w), which together transpose the block.
+     * Straight-line with every vector a local, as the micro-kernel, so that nothing is boxed.
+     */
+    private static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
+                                    int dstStride) {
+        FloatVector v0 = FloatVector.fromArray(F, src, s);
+        FloatVector v1 = FloatVector.fromArray(F, src, s + 1 * srcStride);
+        FloatVector v2 = FloatVector.fromArray(F, src, s + 2 * srcStride);
+        FloatVector v3 = FloatVector.fromArray(F, src, s + 3 * srcStride);
+        FloatVector v4 = FloatVector.fromArray(F, src, s + 4 * srcStride);
+        FloatVector v5 = FloatVector.fromArray(F, src, s + 5 * srcStride);
+        FloatVector v6 = FloatVector.fromArray(F, src, s + 6 * srcStride);
+        FloatVector v7 = FloatVector.fromArray(F, src, s + 7 * srcStride);
+        FloatVector v8 = FloatVector.fromArray(F, src, s + 8 * srcStride);
+        FloatVector v9 = FloatVector.fromArray(F, src, s + 9 * srcStride);
+        FloatVector v10 = FloatVector.fromArray(F, src, s + 10 * srcStride);
+        FloatVector v11 = FloatVector.fromArray(F, src, s + 11 * srcStride);
+        FloatVector v12 = FloatVector.fromArray(F, src, s + 12 * srcStride);
+        FloatVector v13 = FloatVector.fromArray(F, src, s + 13 * srcStride);
+        FloatVector v14 = FloatVector.fromArray(F, src, s + 14 * srcStride);
+        FloatVector v15 = FloatVector.fromArray(F, src, s + 15 * srcStride);
+        FloatVector t;
+        t = LOW8.selectFrom(v0, v8);
+        v8 = HIGH8.selectFrom(v0, v8);
+        v0 = t;
+        t = LOW8.selectFrom(v1, v9);
+        v9 = HIGH8.selectFrom(v1, v9);
+        v1 = t;
+        t = LOW8.selectFrom(v2, v10);
+        v10 = HIGH8.selectFrom(v2, v10);
+        v2 = t;
+        t = LOW8.selectFrom(v3, v11);
+        v11 = HIGH8.selectFrom(v3, v11);
+        v3 = t;
+        t = LOW8.selectFrom(v4, v12);
+        v12 = HIGH8.selectFrom(v4, v12);
+        v4 = t;
+        t = LOW8.selectFrom(v5, v13);
+        v13 = HIGH8.selectFrom(v5, v13);
+        v5 = t;
+        t = LOW8.selectFrom(v6, v14);
+        v14 = HIGH8.selectFrom(v6, v14);
+        v6 = t;
+        t = LOW8.selectFrom(v7, v15);
+        v15 = HIGH8.selectFrom(v7, v15);
+        v7 = t;
+        t = LOW4.selectFrom(v0, v4);
+        v4 = HIGH4.selectFrom(v0, v4);
+        v0 = t;
+        t = LOW4.selectFrom(v1, v5);
+        v5 = HIGH4.selectFrom(v1, v5);
+        v1 = t;
+        t = LOW4.selectFrom(v2, v6);
+        v6 = HIGH4.selectFrom(v2, v6);
+        v2 = t;
+        t = LOW4.selectFrom(v3, v7);
+        v7 = HIGH4.selectFrom(v3, v7);
+        v3 = t;
+        t = LOW4.selectFrom(v8, v12);
+        v12 = HIGH4.selectFrom(v8, v12);
+        v8 = t;
+        t = LOW4.selectFrom(v9, v13);
+        v13 = HIGH4.selectFrom(v9, v13);
+        v9 = t;
+        t = LOW4.selectFrom(v10, v14);
+        v14 = HIGH4.selectFrom(v10, v14);
+        v10 = t;
+        t = LOW4.selectFrom(v11, v15);
+        v15 = HIGH4.selectFrom(v11, v15);
+        v11 = t;
+        t = LOW2.selectFrom(v0, v2);
+        v2 = HIGH2.selectFrom(v0, v2);
+        v0 = t;
+        t = LOW2.selectFrom(v1, v3);
+        v3 = HIGH2.selectFrom(v1, v3);
+        v1 = t;
+        t = LOW2.selectFrom(v4, v6);
+        v6 = HIGH2.selectFrom(v4, v6);
+        v4 = t;
+        t = LOW2.selectFrom(v5, v7);
+        v7 = HIGH2.selectFrom(v5, v7);
+        v5 = t;
+        t = LOW2.selectFrom(v8, v10);
+        v10 = HIGH2.selectFrom(v8, v10);
+        v8 = t;
+        t = LOW2.selectFrom(v9, v11);
+        v11 = HIGH2.selectFrom(v9, v11);
+        v9 = t;
+        t = LOW2.selectFrom(v12, v14);
+        v14 = HIGH2.selectFrom(v12, v14);
+        v12 = t;
+        t = LOW2.selectFrom(v13, v15);
+        v15 = HIGH2.selectFrom(v13, v15);
+        v13 = t;
+        t = LOW1.selectFrom(v0, v1);
+        v1 = HIGH1.selectFrom(v0, v1);
+        v0 = t;
+        t = LOW1.selectFrom(v2, v3);
+        v3 = HIGH1.selectFrom(v2, v3);
+        v2 = t;
+        t = LOW1.selectFrom(v4, v5);
+        v5 = HIGH1.selectFrom(v4, v5);
+        v4 = t;
+        t = LOW1.selectFrom(v6, v7);
+        v7 = HIGH1.selectFrom(v6, v7);
+        v6 = t;
+        t = LOW1.selectFrom(v8, v9);
+        v9 = HIGH1.selectFrom(v8, v9);
+        v8 = t;
+        t = LOW1.selectFrom(v10, v11);
+        v11 = HIGH1.selectFrom(v10, v11);
+        v10 = t;
+        t = LOW1.selectFrom(v12, v13);
+        v13 = HIGH1.selectFrom(v12, v13);
+        v12 = t;
+        t = LOW1.selectFrom(v14, v15);
+        v15 = HIGH1.selectFrom(v14, v15);
+        v14 = t;
+        v0.mul(alpha).intoArray(dst, d);
+        v1.mul(alpha).intoArray(dst, d + 1 * dstStride);
+        v2.mul(alpha).intoArray(dst, d + 2 * dstStride);
+        v3.mul(alpha).intoArray(dst, d + 3 * dstStride);
+        v4.mul(alpha).intoArray(dst, d + 4 * dstStride);
+        v5.mul(alpha).intoArray(dst, d + 5 * dstStride);
+        v6.mul(alpha).intoArray(dst, d + 6 * dstStride);
+        v7.mul(alpha).intoArray(dst, d + 7 * dstStride);
+        v8.mul(alpha).intoArray(dst, d + 8 * dstStride);
+        v9.mul(alpha).intoArray(dst, d + 9 * dstStride);
+        v10.mul(alpha).intoArray(dst, d + 10 * dstStride);
+        v11.mul(alpha).intoArray(dst, d + 11 * dstStride);
+        v12.mul(alpha).intoArray(dst, d + 12 * dstStride);
+        v13.mul(alpha).intoArray(dst, d + 13 * dstStride);
+        v14.mul(alpha).intoArray(dst, d + 14 * dstStride);
+        v15.mul(alpha).intoArray(dst, d + 15 * dstStride);
     }
 
     /** Copies C's partial sums for an edge (or transposed) tile into the NR-wide scratch tile. */
@@ -412,6 +544,20 @@ final class PackedGemm {
         c41.intoArray(c, r4 + L);
         c50.intoArray(c, r5);
         c51.intoArray(c, r5 + L);
+    }
+
+    /**
+     * Lane indexes for {@code selectFrom(x, y)} in a transpose round of width w (0..L−1 pick from x, L..2L−1
+     * from y): the low half keeps x's lanes without bit w and takes y's lanes without it in their place; the
+     * high half takes x's lanes with bit w and keeps y's.
+     */
+    private static FloatVector transposeIndex(int w, boolean high) {
+        float[] index = new float[L];
+        for (int lane = 0; lane < L; lane++) {
+            boolean bit = (lane & w) != 0;
+            index[lane] = high ? (bit ? L + lane : lane + w) : (bit ? L + lane - w : lane);
+        }
+        return FloatVector.fromArray(F, index, 0);
     }
 
     private static int ceilDiv(int x, int y) {
