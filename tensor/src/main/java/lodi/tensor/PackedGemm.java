@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
  * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}
- * (a product run transposed, see {@link Problem}, folds alpha into B instead: {@code fma(a[i][p], alpha·b[p][j], s)}).
+ * (a product run transposed, see {@link Problem}, folds alpha into B instead:
+ * {@code s = fma(a[i][p], alpha·b[p][j], s)}).
  * Partial sums of a K block are stored in C and reloaded for the next block, which continues the same chain,
  * so the result depends neither on the blocking nor on which thread computes which tile. Edge tiles run the
  * same kernel on a zero-padded scratch tile, so they compute the same chain too.

@@ -59,8 +59,9 @@ class GemmTest {
 
     @Test
     void blockEdgesAndBothLayoutsOfAGiveTheFmaChain() {
-        // K, M (both block heights) and N at the block sizes ±1, and M, N below one tile; alpha = 1 reads a row-major A in place,
-        // any other alpha (and every transposed A) goes through the packed copy: both must give the same chain.
+        // K, M (both block heights) and N at the block sizes ±1, and M, N below one tile. alpha = 1 reads a
+        // row-major A in place, any other alpha (and every transposed A) goes through the packed copy: both
+        // must give the same chain.
         // alpha = −0.5 scales exactly, so the chain is the same whichever operand a swapped product scales.
         int kc = PackedGemm.KC;
         int mc = PackedGemm.MC;
