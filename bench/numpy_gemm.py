@@ -2,8 +2,10 @@
 
 Prints one aligned line per shape: name, transposes, M, N, K, median ms, GFLOP/s. Each shape is warmed
 up for 0.3 s, then timed in 7 repetitions of enough calls to last about 60 ms; the median is reported.
+With --m, --n and --k (and --trans), only that shape, as `lodi bench gemm` takes them.
 Run it with Debian's numpy (/usr/bin/python3, linked to OpenBLAS), see docs/PERFORMANCE.md.
 """
+import argparse
 import time
 
 import numpy as np
@@ -47,9 +49,24 @@ def median_seconds(a, b, c):
     return sorted(times)[3]
 
 
+def shapes():
+    parser = argparse.ArgumentParser(description="OpenBLAS sgemm GFLOP/s through numpy")
+    parser.add_argument("--m", type=int)
+    parser.add_argument("--n", type=int)
+    parser.add_argument("--k", type=int)
+    parser.add_argument("--trans", default="NN", choices=["NN", "NT", "TN", "TT"])
+    args = parser.parse_args()
+    given = [args.m, args.n, args.k]
+    if all(x is None for x in given):
+        return SHAPES
+    if any(x is None or x < 1 for x in given):
+        parser.error("give all three of --m, --n and --k as positive sizes, or none for the default shapes")
+    return [("custom", args.trans, args.m, args.n, args.k)]
+
+
 def main():
     rng = np.random.default_rng(42)
-    for name, trans, m, n, k in SHAPES:
+    for name, trans, m, n, k in shapes():
         a = operand(rng, trans[0] == "T", m, k)
         b = operand(rng, trans[1] == "T", k, n)
         c = np.empty((m, n), dtype=np.float32)

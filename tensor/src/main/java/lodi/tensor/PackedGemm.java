@@ -5,19 +5,26 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD GEMM behind {@link Gemm#sgemm}: operands packed into cache-sized panels, C computed in MR×NR
- * register tiles by one straight-line {@code fma} micro-kernel.
+ * The SIMD GEMM behind {@link Gemm#sgemm}: GotoBLAS-style blocking, C computed in MR×NR register tiles by one
+ * straight-line {@code fma} micro-kernel.
  *
  * <pre>
  * M, N, K  rows of C, columns of C, the summed dimension; op(A) is M×K, op(B) is K×N
  * MR×NR    register tile of C: 6 rows × 2 vectors (6×32 with 16 lanes), 12 accumulators
- * KC       depth of one packed block along K (a B micro-panel KC×NR stays in L1)
- * MC       rows of op(A) packed per block (MC×KC stays in L2 while the B panels stream past)
- * NC       columns of op(B) packed per block by each task (KC×NC, in L2/L3)
+ * KC       depth of one block along K (256: a C tile is loaded and stored once per 256 multiply-adds)
+ * MC       rows of op(A) per block (MC×KC = 144×256 floats, 144 KiB, stays in L2 while the B panels pass;
+ *          36 rows when A is read in place, see MC_IN_PLACE)
+ * NC       columns of op(B) packed per block by each task (KC×NC = 1 MiB, in L2/L3)
  * </pre>
  *
+ * <p>Operand layouts the kernel reads: op(B) packed k-major in NR-wide micro-panels (per k, the two vectors
+ * it loads); op(A) as MR rows, each contiguous along k. A row-major, unscaled op(A) already is that, so it is
+ * read in place; a transposed or scaled one is packed row-major per MC×KC block.
+ *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
- * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}.
+ * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}
+ * (a product run transposed, see {@link Problem}, folds alpha into B instead:
+ * {@code s = fma(a[i][p], alpha·b[p][j], s)}).
  * Partial sums of a K block are stored in C and reloaded for the next block, which continues the same chain,
  * so the result depends neither on the blocking nor on which thread computes which tile. Edge tiles run the
  * same kernel on a zero-padded scratch tile, so they compute the same chain too.
@@ -27,16 +34,28 @@ final class PackedGemm {
     private static final int L = F.length();
     static final int MR = 6;
     static final int NR = 2 * L;
-    static final int KC = 128;
+    static final int KC = 256;
     static final int MC = 24 * MR;
-    static final int NC = 32 * NR;
     /**
-     * With at most this many rows, B' (when its rows are contiguous) is read in place instead of packed:
-     * packing would touch every element of B' once for only a few rows of use.
+     * Rows per block when A is read in place: its rows are lda apart, often a page or more, and C's rows ldc
+     * apart; a B micro-panel swept down fewer of them misses the TLB and L1 less (measured: 36 rows beat
+     * 144 by 5–25% on every in-place shape, while a packed, contiguous A is best at 144).
      */
-    private static final int DIRECT_B_MAX_ROWS = 8 * MR;
+    static final int MC_IN_PLACE = 6 * MR;
+    static final int NC = 32 * NR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
+
+    /** Lane count the register transpose ({@link #transpose16}) is written for. */
+    private static final int TRANSPOSE_LANES = 16;
+    private static final FloatVector LOW8 = transposeIndex(8, false);
+    private static final FloatVector HIGH8 = transposeIndex(8, true);
+    private static final FloatVector LOW4 = transposeIndex(4, false);
+    private static final FloatVector HIGH4 = transposeIndex(4, true);
+    private static final FloatVector LOW2 = transposeIndex(2, false);
+    private static final FloatVector HIGH2 = transposeIndex(2, true);
+    private static final FloatVector LOW1 = transposeIndex(1, false);
+    private static final FloatVector HIGH1 = transposeIndex(1, true);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -48,19 +67,6 @@ final class PackedGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
-        /** Offsets of an MR-row × L-column block of row-major A in packed order, for the packA gathers. */
-        final int[] gatherMap = new int[MR * L];
-        int gatherLda = -1;
-
-        int[] gatherMap(int lda) {
-            if (gatherLda != lda) {
-                for (int e = 0; e < gatherMap.length; e++) {
-                    gatherMap[e] = (e % MR) * lda + e / MR;
-                }
-                gatherLda = lda;
-            }
-            return gatherMap;
-        }
 
         float[] a(int size) {
             if (a.length < size) {
@@ -163,55 +169,56 @@ final class PackedGemm {
     /** Row tiles [tile0, tile1) × column panels [panel0, panel1) of C, over all of K. */
     private static void runTask(Problem pr, boolean zeroInit, int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
-        boolean inPlaceB = !pr.bT && pr.m <= DIRECT_B_MAX_ROWS;
         for (int jc = panel0; jc < panel1; jc += NC / NR) {
             int jcEnd = Math.min(panel1, jc + NC / NR);
             for (int pc = 0; pc < pr.k; pc += KC) {
                 int kc = Math.min(KC, pr.k - pc);
                 float[] bPack = ws.b((jcEnd - jc) * kc * NR);
                 for (int q = jc; q < jcEnd; q++) {
-                    // In place, only a ragged last panel needs packing (it must be zero-padded to NR columns).
-                    if (!inPlaceB || (q + 1) * NR > pr.n) {
-                        packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
-                    }
+                    packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
                 }
-                computeBlock(pr, pc, kc, bPack, inPlaceB, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
+                computeBlock(pr, pc, kc, bPack, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
         }
     }
 
     /**
      * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
-     * {@code bPack} from panel0 on. A is packed MC rows at a time and each B micro-panel is reused across all
-     * those rows while it sits in L1. {@code zero} starts the chains at 0 (first K block, beta = 0).
+     * {@code bPack} from panel0 on. Each B micro-panel is reused across MC rows of A' while it sits in L1.
+     * A' is read in place when it is row-major, unscaled and fills whole tiles (its rows are what the kernel
+     * reads anyway), else packed MC rows at a time. {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean inPlaceB, boolean zero,
+    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
                                      int tile0, int tile1, int panel0, int panel1) {
         Workspace ws = WORKSPACE.get();
-        float[] aPack = ws.a(MC * kc);
         float[] tile = ws.tile;
         int rowEnd = Math.min(pr.m, tile1 * MR);
-        for (int ic = tile0 * MR; ic < rowEnd; ic += MC) {
-            int mc = Math.min(MC, rowEnd - ic);
-            packA(pr, ic, mc, pc, kc, aPack);
+        boolean aInPlace = !pr.aT && pr.alpha == 1f;
+        int blockRows = aInPlace ? MC_IN_PLACE : MC;
+        for (int ic = tile0 * MR; ic < rowEnd; ic += blockRows) {
+            int mc = Math.min(blockRows, rowEnd - ic);
+            boolean inPlace = aInPlace && mc % MR == 0;
+            float[] ap = inPlace ? pr.a : ws.a(roundUp(mc, MR) * kc);
+            int a0 = inPlace ? pr.aOff + ic * pr.lda + pc : 0;
+            int lda = inPlace ? pr.lda : kc;
+            if (!inPlace) {
+                packA(pr, ic, mc, pc, kc, ap);
+            }
             for (int q = panel0; q < panel1; q++) {
                 int col = q * NR;
                 int cols = Math.min(NR, pr.n - col);
-                boolean inPlace = inPlaceB && cols == NR;
-                float[] bp = inPlace ? pr.b : bPack;
-                int bi = inPlace ? pr.bOff + pc * pr.ldb + col : (q - panel0) * kc * NR;
-                int bStep = inPlace ? pr.ldb : NR;
+                int bi = (q - panel0) * kc * NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
-                    int rows = Math.min(MR, pr.m - row);
-                    int ai = ir * kc;
+                    int rows = Math.min(MR, mc - ir);
+                    int ai = a0 + ir * lda;
                     if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, aPack, ai, bp, bi, bStep, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                        kernel(kc, ap, ai, lda, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
                     } else {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, aPack, ai, bp, bi, bStep, tile, 0, NR, zero);
+                        kernel(kc, ap, ai, lda, bPack, bi, tile, 0, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -220,81 +227,215 @@ final class PackedGemm {
     }
 
     /**
-     * Packs A'[ic, ic+mc) × [pc, pc+kc) as MR-row micro-panels, k-major ({@code MR} values per k), scaled by
-     * alpha, rows past M zero-padded.
+     * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major (row i at i·kc), rows past mc zero-padded to a whole
+     * tile. A transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time
+     * (reading along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors
+     * are not 16 lanes wide, element by element.
      */
     private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;
         float[] a = pr.a;
-        int[] map = pr.aT ? null : WORKSPACE.get().gatherMap(pr.lda);
-        for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
-            int rows = Math.min(MR, pr.m - ic - ir);
-            if (rows == MR && !pr.aT) {
-                // Row-major A: each gather collects L consecutive k of all MR rows, already interleaved. The
-                // scalar loop below would store one float at a time with stride MR; for N = 128 that cost as
-                // much as a quarter of the multiply-adds.
-                int s0 = pr.aOff + (ic + ir) * pr.lda + pc;
-                int p = 0;
-                for (; p + L <= kc; p += L) {
-                    for (int q = 0; q < MR; q++) {
-                        FloatVector.fromArray(F, a, s0 + p, map, q * L).mul(alpha).intoArray(dst, base + p * MR + q * L);
-                    }
-                }
-                for (; p < kc; p++) {
-                    for (int i = 0; i < MR; i++) {
-                        dst[base + p * MR + i] = alpha * a[s0 + i * pr.lda + p];
-                    }
-                }
-                continue;
-            }
-            for (int i = 0; i < MR; i++) {
-                int d = base + i;
-                if (i >= rows) {
-                    for (int p = 0; p < kc; p++, d += MR) {
-                        dst[d] = 0f;
-                    }
-                } else if (pr.aT) {
-                    int s = pr.aOff + pc * pr.lda + ic + ir + i;
-                    for (int p = 0; p < kc; p++, d += MR, s += pr.lda) {
-                        dst[d] = alpha * a[s];
-                    }
-                } else {
-                    int s = pr.aOff + (ic + ir + i) * pr.lda + pc;
-                    for (int p = 0; p < kc; p++, d += MR, s++) {
-                        dst[d] = alpha * a[s];
-                    }
+        if (pr.aT) {
+            int blockRows = L == TRANSPOSE_LANES ? mc - mc % L : 0;
+            int blockCols = L == TRANSPOSE_LANES ? kc - kc % L : 0;
+            for (int p = 0; p < blockCols; p += L) {
+                for (int i = 0; i < blockRows; i += L) {
+                    transpose16(a, pr.aOff + (pc + p) * pr.lda + ic + i, pr.lda, alpha, dst, i * kc + p, kc);
                 }
             }
-        }
-    }
-
-    /** Packs B'[pc, pc+kc) × [col, col+NR) k-major ({@code NR} values per k), columns past N zero-padded. */
-    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base) {
-        int cols = Math.min(NR, pr.n - col);
-        float[] b = pr.b;
-        if (pr.bT) {
-            for (int j = 0; j < cols; j++) {
-                int s = pr.bOff + (col + j) * pr.ldb + pc;
-                int d = base + j;
-                for (int p = 0; p < kc; p++, d += NR) {
-                    dst[d] = b[s + p];
-                }
-            }
-            if (cols < NR) {
-                for (int p = 0; p < kc; p++) {
-                    Arrays.fill(dst, base + p * NR + cols, base + (p + 1) * NR, 0f);
+            for (int i = 0; i < mc; i++) {
+                int s = pr.aOff + pc * pr.lda + ic + i;
+                for (int p = i < blockRows ? blockCols : 0; p < kc; p++) {
+                    dst[i * kc + p] = alpha * a[s + p * pr.lda];
                 }
             }
         } else {
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * NR;
-                System.arraycopy(b, pr.bOff + (pc + p) * pr.ldb + col, dst, d, cols);
-                if (cols < NR) {
-                    Arrays.fill(dst, d + cols, d + NR, 0f);
+            for (int i = 0; i < mc; i++) {
+                int s = pr.aOff + (ic + i) * pr.lda + pc;
+                int d = i * kc;
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    FloatVector.fromArray(F, a, s + p).mul(alpha).intoArray(dst, d + p);
+                }
+                for (; p < kc; p++) {
+                    dst[d + p] = alpha * a[s + p];
                 }
             }
         }
+        Arrays.fill(dst, mc * kc, roundUp(mc, MR) * kc, 0f);
+    }
+
+    /**
+     * Packs B'[pc, pc+kc) × [col, col+NR) k-major ({@code NR} values per k, the two vectors the kernel loads),
+     * columns past N zero-padded. A transposed B' (stored N×K) is transposed in 16×16 blocks in registers.
+     */
+    private static void packB(Problem pr, int pc, int kc, int col, float[] dst, int base) {
+        int cols = Math.min(NR, pr.n - col);
+        float[] b = pr.b;
+        int blockK = 0;
+        if (cols == NR && pr.bT && L == TRANSPOSE_LANES) {
+            blockK = kc - kc % L;
+            for (int p = 0; p < blockK; p += L) {
+                for (int j = 0; j < NR; j += L) {
+                    transpose16(b, pr.bOff + (col + j) * pr.ldb + pc + p, pr.ldb, 1f, dst, base + p * NR + j, NR);
+                }
+            }
+        }
+        if (cols == NR && !pr.bT) {
+            for (int p = 0; p < kc; p++) {
+                int s = pr.bOff + (pc + p) * pr.ldb + col;
+                int d = base + p * NR;
+                FloatVector.fromArray(F, b, s).intoArray(dst, d);
+                FloatVector.fromArray(F, b, s + L).intoArray(dst, d + L);
+            }
+            return;
+        }
+        for (int p = blockK; p < kc; p++) {
+            int d = base + p * NR;
+            for (int j = 0; j < cols; j++) {
+                dst[d + j] = b[pr.bOff + (pr.bT ? (col + j) * pr.ldb + pc + p : (pc + p) * pr.ldb + col + j)];
+            }
+            Arrays.fill(dst, d + cols, d + NR, 0f);
+        }
+    }
+
+    /**
+     * dst[d + j·dstStride + r] = alpha·src[s + r·srcStride + j] for r, j in [0, 16): one 16×16 block transposed
+     * in registers. Four rounds of two-vector permutes; the round of width w swaps the off-diagonal w×w blocks
+     * of every 2w×2w block (rows r and r + w exchange their lanes of bit w), which together transpose the block.
+     * Straight-line with every vector a local, as the micro-kernel, so that nothing is boxed.
+     */
+    private static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
+                                    int dstStride) {
+        FloatVector v0 = FloatVector.fromArray(F, src, s);
+        FloatVector v1 = FloatVector.fromArray(F, src, s + 1 * srcStride);
+        FloatVector v2 = FloatVector.fromArray(F, src, s + 2 * srcStride);
+        FloatVector v3 = FloatVector.fromArray(F, src, s + 3 * srcStride);
+        FloatVector v4 = FloatVector.fromArray(F, src, s + 4 * srcStride);
+        FloatVector v5 = FloatVector.fromArray(F, src, s + 5 * srcStride);
+        FloatVector v6 = FloatVector.fromArray(F, src, s + 6 * srcStride);
+        FloatVector v7 = FloatVector.fromArray(F, src, s + 7 * srcStride);
+        FloatVector v8 = FloatVector.fromArray(F, src, s + 8 * srcStride);
+        FloatVector v9 = FloatVector.fromArray(F, src, s + 9 * srcStride);
+        FloatVector v10 = FloatVector.fromArray(F, src, s + 10 * srcStride);
+        FloatVector v11 = FloatVector.fromArray(F, src, s + 11 * srcStride);
+        FloatVector v12 = FloatVector.fromArray(F, src, s + 12 * srcStride);
+        FloatVector v13 = FloatVector.fromArray(F, src, s + 13 * srcStride);
+        FloatVector v14 = FloatVector.fromArray(F, src, s + 14 * srcStride);
+        FloatVector v15 = FloatVector.fromArray(F, src, s + 15 * srcStride);
+        FloatVector t;
+        t = LOW8.selectFrom(v0, v8);
+        v8 = HIGH8.selectFrom(v0, v8);
+        v0 = t;
+        t = LOW8.selectFrom(v1, v9);
+        v9 = HIGH8.selectFrom(v1, v9);
+        v1 = t;
+        t = LOW8.selectFrom(v2, v10);
+        v10 = HIGH8.selectFrom(v2, v10);
+        v2 = t;
+        t = LOW8.selectFrom(v3, v11);
+        v11 = HIGH8.selectFrom(v3, v11);
+        v3 = t;
+        t = LOW8.selectFrom(v4, v12);
+        v12 = HIGH8.selectFrom(v4, v12);
+        v4 = t;
+        t = LOW8.selectFrom(v5, v13);
+        v13 = HIGH8.selectFrom(v5, v13);
+        v5 = t;
+        t = LOW8.selectFrom(v6, v14);
+        v14 = HIGH8.selectFrom(v6, v14);
+        v6 = t;
+        t = LOW8.selectFrom(v7, v15);
+        v15 = HIGH8.selectFrom(v7, v15);
+        v7 = t;
+        t = LOW4.selectFrom(v0, v4);
+        v4 = HIGH4.selectFrom(v0, v4);
+        v0 = t;
+        t = LOW4.selectFrom(v1, v5);
+        v5 = HIGH4.selectFrom(v1, v5);
+        v1 = t;
+        t = LOW4.selectFrom(v2, v6);
+        v6 = HIGH4.selectFrom(v2, v6);
+        v2 = t;
+        t = LOW4.selectFrom(v3, v7);
+        v7 = HIGH4.selectFrom(v3, v7);
+        v3 = t;
+        t = LOW4.selectFrom(v8, v12);
+        v12 = HIGH4.selectFrom(v8, v12);
+        v8 = t;
+        t = LOW4.selectFrom(v9, v13);
+        v13 = HIGH4.selectFrom(v9, v13);
+        v9 = t;
+        t = LOW4.selectFrom(v10, v14);
+        v14 = HIGH4.selectFrom(v10, v14);
+        v10 = t;
+        t = LOW4.selectFrom(v11, v15);
+        v15 = HIGH4.selectFrom(v11, v15);
+        v11 = t;
+        t = LOW2.selectFrom(v0, v2);
+        v2 = HIGH2.selectFrom(v0, v2);
+        v0 = t;
+        t = LOW2.selectFrom(v1, v3);
+        v3 = HIGH2.selectFrom(v1, v3);
+        v1 = t;
+        t = LOW2.selectFrom(v4, v6);
+        v6 = HIGH2.selectFrom(v4, v6);
+        v4 = t;
+        t = LOW2.selectFrom(v5, v7);
+        v7 = HIGH2.selectFrom(v5, v7);
+        v5 = t;
+        t = LOW2.selectFrom(v8, v10);
+        v10 = HIGH2.selectFrom(v8, v10);
+        v8 = t;
+        t = LOW2.selectFrom(v9, v11);
+        v11 = HIGH2.selectFrom(v9, v11);
+        v9 = t;
+        t = LOW2.selectFrom(v12, v14);
+        v14 = HIGH2.selectFrom(v12, v14);
+        v12 = t;
+        t = LOW2.selectFrom(v13, v15);
+        v15 = HIGH2.selectFrom(v13, v15);
+        v13 = t;
+        t = LOW1.selectFrom(v0, v1);
+        v1 = HIGH1.selectFrom(v0, v1);
+        v0 = t;
+        t = LOW1.selectFrom(v2, v3);
+        v3 = HIGH1.selectFrom(v2, v3);
+        v2 = t;
+        t = LOW1.selectFrom(v4, v5);
+        v5 = HIGH1.selectFrom(v4, v5);
+        v4 = t;
+        t = LOW1.selectFrom(v6, v7);
+        v7 = HIGH1.selectFrom(v6, v7);
+        v6 = t;
+        t = LOW1.selectFrom(v8, v9);
+        v9 = HIGH1.selectFrom(v8, v9);
+        v8 = t;
+        t = LOW1.selectFrom(v10, v11);
+        v11 = HIGH1.selectFrom(v10, v11);
+        v10 = t;
+        t = LOW1.selectFrom(v12, v13);
+        v13 = HIGH1.selectFrom(v12, v13);
+        v12 = t;
+        t = LOW1.selectFrom(v14, v15);
+        v15 = HIGH1.selectFrom(v14, v15);
+        v14 = t;
+        v0.mul(alpha).intoArray(dst, d);
+        v1.mul(alpha).intoArray(dst, d + 1 * dstStride);
+        v2.mul(alpha).intoArray(dst, d + 2 * dstStride);
+        v3.mul(alpha).intoArray(dst, d + 3 * dstStride);
+        v4.mul(alpha).intoArray(dst, d + 4 * dstStride);
+        v5.mul(alpha).intoArray(dst, d + 5 * dstStride);
+        v6.mul(alpha).intoArray(dst, d + 6 * dstStride);
+        v7.mul(alpha).intoArray(dst, d + 7 * dstStride);
+        v8.mul(alpha).intoArray(dst, d + 8 * dstStride);
+        v9.mul(alpha).intoArray(dst, d + 9 * dstStride);
+        v10.mul(alpha).intoArray(dst, d + 10 * dstStride);
+        v11.mul(alpha).intoArray(dst, d + 11 * dstStride);
+        v12.mul(alpha).intoArray(dst, d + 12 * dstStride);
+        v13.mul(alpha).intoArray(dst, d + 13 * dstStride);
+        v14.mul(alpha).intoArray(dst, d + 14 * dstStride);
+        v15.mul(alpha).intoArray(dst, d + 15 * dstStride);
     }
 
     /** Copies C's partial sums for an edge (or transposed) tile into the NR-wide scratch tile. */
@@ -320,13 +461,21 @@ final class PackedGemm {
     }
 
     /**
-     * The micro-kernel: C[6×32] (+)= Apanel[6×kc]·Bpanel[kc×32], B rows {@code bStep} apart (NR when packed). Every accumulator is a named local and the
-     * k body is written out in full: C2 keeps the 12 accumulators, 2 B vectors and the broadcast in zmm
-     * registers only while nothing makes it box a vector (a helper call would; see
-     * shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of loading C.
+     * The micro-kernel: C[6×32] (+)= A[6×kc]·Bpanel[kc×32], A's rows {@code lda} apart from {@code ai}, the
+     * packed B panel at {@code bi} (NR values per k). Every index is an offset plus the loop counter times a
+     * constant, so C2 proves the accesses in bounds once per call instead of checking every load. Every
+     * accumulator is a named local and the k body is written out in full: C2 keeps the 12 accumulators, 2 B
+     * vectors and the broadcast in zmm registers only while nothing makes it box a vector (a helper call
+     * would; see shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of
+     * loading C.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStep, float[] c, int ci,
+    private static void kernel(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci,
                                int ldc, boolean zero) {
+        int a1 = ai + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
@@ -371,27 +520,27 @@ final class PackedGemm {
             c50 = FloatVector.fromArray(F, c, r5);
             c51 = FloatVector.fromArray(F, c, r5 + L);
         }
-        for (int p = 0; p < kc; p++, ai += MR, bi += bStep) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(F, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi + p * NR);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + p * NR + L);
+            FloatVector x = FloatVector.broadcast(F, a[ai + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -405,6 +554,20 @@ final class PackedGemm {
         c41.intoArray(c, r4 + L);
         c50.intoArray(c, r5);
         c51.intoArray(c, r5 + L);
+    }
+
+    /**
+     * Lane indexes for {@code selectFrom(x, y)} in a transpose round of width w (0..L−1 pick from x, L..2L−1
+     * from y): the low half keeps x's lanes without bit w and takes y's lanes without it in their place; the
+     * high half takes x's lanes with bit w and keeps y's.
+     */
+    private static FloatVector transposeIndex(int w, boolean high) {
+        float[] index = new float[L];
+        for (int lane = 0; lane < L; lane++) {
+            boolean bit = (lane & w) != 0;
+            index[lane] = high ? (bit ? L + lane : lane + w) : (bit ? L + lane - w : lane);
+        }
+        return FloatVector.fromArray(F, index, 0);
     }
 
     private static int ceilDiv(int x, int y) {

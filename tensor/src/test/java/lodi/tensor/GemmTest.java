@@ -58,6 +58,32 @@ class GemmTest {
     }
 
     @Test
+    void blockEdgesAndBothLayoutsOfAGiveTheFmaChain() {
+        // K, M (both block heights) and N at the block sizes ±1, and M, N below one tile. alpha = 1 reads a
+        // row-major A in place, any other alpha (and every transposed A) goes through the packed copy: both
+        // must give the same chain.
+        // alpha = −0.5 scales exactly, so the chain is the same whichever operand a swapped product scales.
+        int kc = PackedGemm.KC;
+        int mc = PackedGemm.MC;
+        int mi = PackedGemm.MC_IN_PLACE;
+        int nc = PackedGemm.NC;
+        int[][] shapes = {{13, 35, kc - 1}, {13, 35, kc}, {7, 33, kc + 1}, {mc - 1, 33, 20}, {mc, 31, 20},
+                {mc + 1, 40, 19}, {mi - 1, 64, 21}, {mi, 33, 22}, {mi + 1, 35, 17}, {7, nc - 1, 17}, {12, nc, 16},
+                {6, nc + 1, 18}, {5, 31, 40}, {3, 2, 300}};
+        SplittableRandom rng = new SplittableRandom(16);
+        for (int[] shape : shapes) {
+            for (int t = 0; t < 4; t++) {
+                for (float alpha : new float[] {1f, -0.5f}) {
+                    Case c = Case.random(rng, t >= 2, t % 2 == 1, shape[0], shape[1], shape[2], alpha, 0.5f);
+                    float[] expected = c.fmaChain();
+                    c.runGemm();
+                    assertArrayEquals(expected, c.c, c.toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void betaZeroIgnoresNaNInC() {
         SplittableRandom rng = new SplittableRandom(13);
         for (int[] shape : new int[][] {{7, 33, 5}, {64, 64, 300}, {40, 3, 8}}) {
