@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import lodi.autograd.ElementwiseOps;
 import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
@@ -44,6 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class RunTrainer {
     public static final String SUMMARY = "training_summary.json";
+    private static final Set<String> NOT_PART_OF_A_RUN = Set.of("training.methods", "training.seeds", "data.glue_dir");
     private static final String CHECKPOINT = "checkpoint";
 
     /** How a call ended: complete (trained now or earlier) or interrupted on purpose (tests). */
@@ -78,6 +81,7 @@ public final class RunTrainer {
 
     /** As {@link #run(PeftMethod, int, Path)}, stopping like a killed process after {@code stopAfter} steps. */
     Outcome run(PeftMethod method, int seed, Path dir, long stopAfter) throws IOException {
+        requireSameConfig(dir, method, seed);
         if (complete(dir)) {
             out.println(dir.getFileName() + ": complete, skipped");
             out.flush();
@@ -190,7 +194,50 @@ public final class RunTrainer {
         return data;
     }
 
-    private void writeConfig(Path dir, PeftMethod method, int seed) throws IOException {
+    /**
+     * A finished or interrupted run in {@code dir} is skipped or resumed only if it was made with the
+     * configuration this run would use: otherwise the results table would mix runs of different settings.
+     */
+    private void requireSameConfig(Path dir, PeftMethod method, int seed) throws IOException {
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String difference = firstDifference("", Presets.JSON.readTree(Files.readString(file)), config(method, seed));
+        if (difference != null) {
+            throw new IllegalArgumentException(dir + " holds a run made with another configuration (" + difference
+                    + "); move that folder away or choose another --outputs");
+        }
+    }
+
+    /**
+     * The dotted path of the first value that differs between two JSON trees, with both values; null if none.
+     * The grid's method and seed lists and the spelling of the GLUE folder's path do not make a run different.
+     */
+    private static String firstDifference(String path, JsonNode saved, JsonNode current) {
+        if (saved.isObject() && current.isObject()) {
+            Set<String> keys = new TreeSet<>(saved.propertyNames());
+            keys.addAll(current.propertyNames());
+            for (String key : keys) {
+                String child = path.isEmpty() ? key : path + "." + key;
+                if (NOT_PART_OF_A_RUN.contains(child)) {
+                    continue;
+                }
+                if (!saved.has(key) || !current.has(key)) {
+                    return child + " is " + (saved.has(key) ? "not set now" : "new");
+                }
+                String difference = firstDifference(child, saved.get(key), current.get(key));
+                if (difference != null) {
+                    return difference;
+                }
+            }
+            return null;
+        }
+        // compared as written: a long read back from JSON is an int node, and a float prints as it was written
+        return saved.toString().equals(current.toString()) ? null : path + ": " + saved + " there, " + current + " now";
+    }
+
+    private ObjectNode config(PeftMethod method, int seed) {
         ObjectNode config = Presets.toTree(experiment.config());
         ((ObjectNode) config.get("model")).put("vocab_size", experiment.vocabulary().size());
         config.set("data", ((ObjectNode) config.get("data")).put("description", experiment.data().description()));
@@ -199,7 +246,11 @@ public final class RunTrainer {
         run.put("seed", seed);
         run.set("base_model", base.toJson());
         run.put("vocabulary", "vocab.txt");
-        Files.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config));
+        return config;
+    }
+
+    private void writeConfig(Path dir, PeftMethod method, int seed) throws IOException {
+        Files.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config(method, seed)));
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
     }
 

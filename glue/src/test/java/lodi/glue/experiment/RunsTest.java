@@ -92,6 +92,12 @@ class RunsTest {
         assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
+        Result changed = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+                "--outputs", outputs.toString(), "--set", "training.steps=30");
+        assertEquals(2, changed.code(), "a finished run of other settings is neither skipped nor mixed in: " + changed.out());
+        assertTrue(changed.err().contains("another configuration (training.steps: 40 there, 30 now)"), changed.err());
+        assertEquals(written, Files.getLastModifiedTime(summary));
+
         Path loraRun = outputs.resolve("glue_multitask/multitask_lora_diffusion_seed42_frozen");
         Result eval = lodi("eval", "--run", loraRun.toString());
         assertEquals(0, eval.code(), eval.err());
