@@ -138,8 +138,9 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
         long start = System.nanoTime();
         try (Progress progress = Progress.start("pretrain", settings.steps())) {
-            Pretrainer.run(new Denoiser(config, settings.seed()), texts, responses, settings.conditionalShare(),
-                    settings.lossWeights().equals("elbo"), experiment.encoder().special(), experiment.schedule(),
+            Pretrainer.run(new Denoiser(config, settings.seed()), texts,
+                    new Pretrainer.Objective(responses, settings.conditionalShare(), settings.lossWeights().equals("elbo")),
+                    experiment.encoder().special(), experiment.schedule(),
                     new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
                             settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),
                             Math.max(1, settings.steps() / 10), settings.seed()),

@@ -14,9 +14,10 @@ import lodi.tensor.CounterRng;
  * not special ([CLS], [SEP], [PAD], [UNK], [MASK]); {@link #joint} corrupts both, the non-special prompt
  * tokens and every response position including its [PAD]s, so a model learns the prompt and the response
  * together (pretraining on task-formatted text); a share of its rows, drawn per example, may instead be
- * corrupted conditionally, so the model also practises answering from a whole prompt. Every example gets at least one masked token, so every
- * example contributes to the loss: when a draw masks nothing, the mask is re-drawn (same time, fresh
- * randomness) up to {@value #MAX_REDRAWS} times, after which one candidate token chosen uniformly is masked.
+ * corrupted conditionally, so the model also practises answering from a whole prompt.
+ * Every example gets at least one masked token, so every example contributes to the loss: when a draw masks
+ * nothing, the mask is re-drawn (same time, fresh randomness) up to {@value #MAX_REDRAWS} times, after which
+ * one candidate token chosen uniformly is masked.
  * At tiny mask rates (cosine t = 1 masks 0.06% of tokens) this makes the effective rate a little higher
  * than 1 − ᾱ; that is the price of never wasting an example.
  *

@@ -22,8 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Unconditional masked-diffusion pretraining on plain text: every step draws a batch of texts, corrupts
  * their tokens by the noise schedule and trains the denoiser to recover them. With responses, each row is a
  * task-formatted {@code [CLS] prompt [SEP] response [SEP]} and prompt and response are corrupted together
- * ({@link Corruption#joint}), so the model also learns to write responses, their [PAD]s included. Batches are a pure function
- * of (seed, step), so a run resumed from its last checkpoint ends bit-identical to an uninterrupted one.
+ * ({@link Corruption#joint}), so the model also learns to write responses, their [PAD]s included. Batches
+ * are a pure function of (seed, step), so a run resumed from its last checkpoint ends bit-identical to an
+ * uninterrupted one.
  */
 public final class Pretrainer {
     /** How long and how fast to train. {@code checkpointEvery} ≤ 0 saves only at the end. */
@@ -56,20 +57,31 @@ public final class Pretrainer {
      */
     public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
                              Settings settings, Path runDir, Listener listener) throws IOException {
-        return run(model, texts, null, 0, true, special, schedule, settings, runDir, listener);
+        return run(model, texts, Objective.PLAIN_TEXT, special, schedule, settings, runDir, listener);
     }
 
     /**
-     * {@link #run} on task-formatted rows: {@code responses.get(i)} is the response of {@code texts.get(i)}
-     * (null responses: plain text), corrupted by {@link Corruption#joint(NoiseSchedule, SpecialTokens, double)}
-     * with {@code conditionalShare}. {@code elboWeights} weighs each masked token by its ELBO weight
-     * ({@link NoiseSchedule#elboWeight}, up to T for the first step of the cosine schedule); false gives every
-     * row the same weight, shared by its masked tokens (a row with one masked answer token counts as much as
-     * one with fifty masked prompt tokens): a biased objective with far less gradient noise.
+     * What the rows are and how their loss is weighed.
+     *
+     * @param responses        null for plain text; else {@code responses.get(i)} is the response of text i, each
+     *                         row is task-formatted and corrupted by
+     *                         {@link Corruption#joint(NoiseSchedule, SpecialTokens, double)} with
+     *                         {@code conditionalShare}
+     * @param conditionalShare the share of task rows whose prompt stays whole (0 for plain text)
+     * @param elboWeights      each masked token weighed by its ELBO weight ({@link NoiseSchedule#elboWeight}, up to
+     *                         T for the first step of the cosine schedule); false gives every row the same weight,
+     *                         shared by its masked tokens (a row with one masked answer token counts as much as one
+     *                         with fifty masked prompt tokens): a biased objective with far less gradient noise
      */
-    public static Result run(Denoiser model, List<int[]> texts, List<int[]> responses, double conditionalShare,
-                             boolean elboWeights, SpecialTokens special, NoiseSchedule schedule, Settings settings,
-                             Path runDir, Listener listener) throws IOException {
+    public record Objective(List<int[]> responses, double conditionalShare, boolean elboWeights) {
+        /** Plain text, ELBO weights. */
+        public static final Objective PLAIN_TEXT = new Objective(null, 0, true);
+    }
+
+    /** {@link #run} with an {@link Objective}. */
+    public static Result run(Denoiser model, List<int[]> texts, Objective objective, SpecialTokens special,
+                             NoiseSchedule schedule, Settings settings, Path runDir, Listener listener) throws IOException {
+        List<int[]> responses = objective.responses();
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("pretraining needs at least one text");
         }
@@ -82,7 +94,7 @@ public final class Pretrainer {
         LrSchedule lr = LrSchedule.linear(settings.learningRate(), settings.warmupSteps(), settings.steps());
         TrainingStep trainingStep = new TrainingStep(model, optimizer, lr, settings.clipNorm());
         Corruption corruption = responses == null ? Corruption.unconditional(schedule, special)
-                : Corruption.joint(schedule, special, conditionalShare);
+                : Corruption.joint(schedule, special, objective.conditionalShare());
 
         long start = 0;
         Path checkpoint = runDir == null ? null : runDir.resolve("checkpoint");
@@ -112,7 +124,7 @@ public final class Pretrainer {
             model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
             double loss = trainingStep.run(step, () -> {
                 Variable hidden = model.hidden(corrupted.batch(), corrupted.times());
-                if (elboWeights) {
+                if (objective.elboWeights()) {
                     return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
                             corrupted.positions().length);
                 }
