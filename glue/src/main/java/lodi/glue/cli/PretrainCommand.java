@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lodi pretrain}: only the base denoiser of a preset, cached for later runs. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = "Pretrain the base denoiser of a preset (unconditional masked diffusion on the training texts) and"
+        description = "Pretrain the base denoiser of a preset (masked diffusion on the training split, as pretraining.texts says) and"
                 + " cache it under OUTPUTS/cache/base-<hash>; 'reproduce' and 'train' then reuse it.")
 public final class PretrainCommand implements Callable<Integer> {
     @Spec

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Run the joint SST-2 + QNLI + MRPC experiment: pretrain (or load) the base once, fine-tune it with "
                 + "every method and seed, and collect the results tables. Finished runs are skipped and an "
-                + "interrupted run resumes from its last checkpoint, so running it again continues where it stopped."})
+                + "interrupted run resumes from its last checkpoint, so running it again continues where it stopped; a "
+                + "run folder made with other settings stops it with an error naming the setting."})
 public final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

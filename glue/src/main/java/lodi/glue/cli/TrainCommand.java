@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code lodi train}: one run (method, seed) of the experiment. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Fine-tune the base with one method and seed into OUTPUTS/glue_multitask/multitask_{method}_seed{seed}_frozen"
-                + " (resumes from its checkpoint; a finished run is skipped).")
+                + " (resumes from its checkpoint; a finished run is skipped; a run folder made with other settings is an error).")
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -42,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * gradient clipping. Every {@code eval_every} steps and at the end: the evaluation, then a checkpoint
  * ({@link TrainingState}: trainable weights, optimizer state, step, histories). A run that finds a checkpoint
  * continues from it and ends bit-identical to an uninterrupted run: batches, masks and dropout are pure
- * functions of (seed, step). A run whose {@code training_summary.json} exists is complete and skipped.
+ * functions of (seed, step). A run whose {@code training_summary.json} exists is complete and skipped; a run
+ * folder whose {@code config.json} differs from this run's (but for the grid's lists) is an error.
  */
 public final class RunTrainer {
     public static final String SUMMARY = "training_summary.json";
