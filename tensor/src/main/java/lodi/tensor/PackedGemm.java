@@ -57,16 +57,25 @@ final class PackedGemm {
     private static final FloatVector LOW1 = transposeIndex(1, false);
     private static final FloatVector HIGH1 = transposeIndex(1, true);
 
+    /**
+     * Where buffers of the workspace start: at a 64-byte line when the JVM aligns objects to lines, so that the
+     * kernel's two vector loads per k never straddle two lines (see {@link Alignment}).
+     */
+    private static final int ALIGNED = Alignment.FIRST_ALIGNED_FLOAT;
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedGemm() {
     }
 
-    /** Per-thread packing buffers, grown on demand and reused so that small GEMMs allocate nothing. */
+    /**
+     * Per-thread packing buffers, grown on demand and reused so that small GEMMs allocate nothing. The B panels
+     * and the scratch tile start at index {@link #ALIGNED}.
+     */
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[ALIGNED + MR * NR];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -76,8 +85,8 @@ final class PackedGemm {
         }
 
         float[] b(int size) {
-            if (b.length < size) {
-                b = new float[size];
+            if (b.length < ALIGNED + size) {
+                b = new float[ALIGNED + size];
             }
             return b;
         }
@@ -175,7 +184,7 @@ final class PackedGemm {
                 int kc = Math.min(KC, pr.k - pc);
                 float[] bPack = ws.b((jcEnd - jc) * kc * NR);
                 for (int q = jc; q < jcEnd; q++) {
-                    packB(pr, pc, kc, q * NR, bPack, (q - jc) * kc * NR);
+                    packB(pr, pc, kc, q * NR, bPack, ALIGNED + (q - jc) * kc * NR);
                 }
                 computeBlock(pr, pc, kc, bPack, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
             }
@@ -184,7 +193,7 @@ final class PackedGemm {
 
     /**
      * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
-     * {@code bPack} from panel0 on. Each B micro-panel is reused across MC rows of A' while it sits in L1.
+     * {@code bPack} from panel0 on, starting at index {@link #ALIGNED}. Each B micro-panel is reused across MC rows of A' while it sits in L1.
      * A' is read in place when it is row-major, unscaled and fills whole tiles (its rows are what the kernel
      * reads anyway), else packed MC rows at a time. {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
@@ -207,7 +216,7 @@ final class PackedGemm {
             for (int q = panel0; q < panel1; q++) {
                 int col = q * NR;
                 int cols = Math.min(NR, pr.n - col);
-                int bi = (q - panel0) * kc * NR;
+                int bi = ALIGNED + (q - panel0) * kc * NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
                     int rows = Math.min(MR, mc - ir);
@@ -218,7 +227,7 @@ final class PackedGemm {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, ap, ai, lda, bPack, bi, tile, 0, NR, zero);
+                        kernel(kc, ap, ai, lda, bPack, bi, tile, ALIGNED, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -443,7 +452,7 @@ final class PackedGemm {
         Arrays.fill(tile, 0f);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                tile[i * NR + j] = pr.c[cIndex(pr, row + i, col + j)];
+                tile[ALIGNED + i * NR + j] = pr.c[cIndex(pr, row + i, col + j)];
             }
         }
     }
@@ -451,7 +460,7 @@ final class PackedGemm {
     private static void scatterTile(Problem pr, int row, int rows, int col, int cols, float[] tile) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                pr.c[cIndex(pr, row + i, col + j)] = tile[i * NR + j];
+                pr.c[cIndex(pr, row + i, col + j)] = tile[ALIGNED + i * NR + j];
             }
         }
     }
