@@ -14,8 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * KC       depth of one block along K (256: a C tile is loaded and stored once per 256 multiply-adds)
  * MC       rows of op(A) per block (MC×KC = 144×256 floats, 144 KiB, stays in L2 while the B panels pass;
  *          36 rows when A is read in place, see MC_IN_PLACE)
- * NC       columns of op(B) packed per block by each task (KC×NC = 1 MiB, in L2/L3)
+ * NC       columns of op(B) per block, packed once and read by every thread (KC×NC = 1 MiB, in L2/L3)
  * </pre>
+ *
+ * <p>Which thread computes which part, and in what order, is {@link GemmSchedule}'s business: blocks of B'
+ * packed by any thread, then tile jobs (row blocks × groups of B micro-panels) taken by whichever thread is free.
  *
  * <p>Operand layouts the kernel reads: op(B) packed k-major in NR-wide micro-panels (per k, the two vectors
  * it loads); op(A) as MR rows, each contiguous along k. A row-major, unscaled op(A) already is that, so it is
@@ -69,12 +72,13 @@ final class PackedGemm {
     }
 
     /**
-     * Per-thread packing buffers, grown on demand and reused so that small GEMMs allocate nothing. The B panels
-     * and the scratch tile start at index {@link #ALIGNED}.
+     * Per-thread buffers, grown on demand and reused so that small GEMMs allocate nothing: the A' block and the
+     * scratch tile of the thread running a tile job, and the ring of packed B' blocks of the thread that called
+     * the GEMM, which all threads of that GEMM read. Panels and the tile start at index {@link #ALIGNED}.
      */
-    private static final class Workspace {
-        float[] a = new float[0];
-        float[] b = new float[0];
+    static final class Workspace {
+        private float[] a = new float[0];
+        private float[][] panels = new float[0][];
         final float[] tile = new float[ALIGNED + MR * NR];
 
         float[] a(int size) {
@@ -84,11 +88,16 @@ final class PackedGemm {
             return a;
         }
 
-        float[] b(int size) {
-            if (b.length < ALIGNED + size) {
-                b = new float[ALIGNED + size];
+        float[][] panelBuffers(int count, int size) {
+            if (panels.length < count) {
+                panels = Arrays.copyOf(panels, count);
             }
-            return b;
+            for (int i = 0; i < count; i++) {
+                if (panels[i] == null || panels[i].length < ALIGNED + size) {
+                    panels[i] = new float[ALIGNED + size];
+                }
+            }
+            return count == panels.length ? panels : Arrays.copyOf(panels, count);
         }
     }
 
@@ -99,7 +108,7 @@ final class PackedGemm {
      * A transposed C' lets a narrow product (N small) run as its transpose, Cᵀ = op(B)ᵀ·op(A)ᵀ, so the
      * short side pads to MR = 6 rather than NR = 32.
      */
-    private record Problem(int m, int n, int k, float alpha,
+    record Problem(int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, boolean aT,
                            float[] b, int bOff, int ldb, boolean bT,
                            float[] c, int cOff, int ldc, boolean cT) {
@@ -124,7 +133,7 @@ final class PackedGemm {
                 ? new Problem(n, m, k, alpha, b, bOff, ldb, !transB, a, aOff, lda, !transA, c, cOff, ldc, true)
                 : new Problem(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, false);
         boolean fork = parallel && Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN_MACS;
-        run(problem, zeroInit, fork ? Parallel.threads() : 1);
+        GemmSchedule.run(problem, zeroInit, fork ? Parallel.threads() : 1, WORKSPACE.get());
     }
 
     /** Padded work of C versus Cᵀ: run the transpose when it wastes clearly less of the register tile. */
@@ -148,64 +157,40 @@ final class PackedGemm {
         }
     }
 
-    /**
-     * Splits C into one rectangle per thread and runs each start to finish, K blocks included, with no
-     * barrier in between: a task packs its own operands, so a long K (a weight gradient over 4096 tokens)
-     * costs no fork/join per K block. A task packs its share of one operand and all of the other, so the
-     * longer side of C is split: rows when M ≥ N (each task packs all of B'), else columns (all of A').
-     */
-    private static void run(Problem pr, boolean zeroInit, int threads) {
-        int rowTiles = ceilDiv(pr.m, MR);
-        int panels = ceilDiv(pr.n, NR);
-        int maxTasksM = Math.max(1, rowTiles / 4);
-        int tasksM;
-        int tasksN;
-        if (pr.m >= pr.n) {
-            tasksM = Math.min(threads, maxTasksM);
-            tasksN = Math.max(1, Math.min(threads / tasksM, panels));
-        } else {
-            tasksN = Math.min(threads, panels);
-            tasksM = Math.max(1, Math.min(threads / tasksN, maxTasksM));
-        }
-        Parallel.forEach(tasksM * tasksN, 1, t -> {
-            int tm = t / tasksN;
-            int tn = t % tasksN;
-            runTask(pr, zeroInit, rowTiles * tm / tasksM, rowTiles * (tm + 1) / tasksM,
-                    panels * tn / tasksN, panels * (tn + 1) / tasksN);
-        });
+    /** Rows of A' per tile job: fewer when A' is read in place (see {@link #MC_IN_PLACE}). */
+    static int rowBlock(Problem pr) {
+        return readsAInPlace(pr) ? MC_IN_PLACE : MC;
     }
 
-    /** Row tiles [tile0, tile1) × column panels [panel0, panel1) of C, over all of K. */
-    private static void runTask(Problem pr, boolean zeroInit, int tile0, int tile1, int panel0, int panel1) {
-        Workspace ws = WORKSPACE.get();
-        for (int jc = panel0; jc < panel1; jc += NC / NR) {
-            int jcEnd = Math.min(panel1, jc + NC / NR);
-            for (int pc = 0; pc < pr.k; pc += KC) {
-                int kc = Math.min(KC, pr.k - pc);
-                float[] bPack = ws.b((jcEnd - jc) * kc * NR);
-                for (int q = jc; q < jcEnd; q++) {
-                    packB(pr, pc, kc, q * NR, bPack, ALIGNED + (q - jc) * kc * NR);
-                }
-                computeBlock(pr, pc, kc, bPack, zeroInit && pc == 0, tile0, tile1, jc, jcEnd);
-            }
+    private static boolean readsAInPlace(Problem pr) {
+        return !pr.aT && pr.alpha == 1f;
+    }
+
+    /**
+     * Packs micro-panels [q0, q1) of the column block starting at panel {@code panel0}, K block [pc, pc+kc),
+     * into {@code dst}, where panel q starts at {@code ALIGNED + (q − panel0)·kc·NR}.
+     */
+    static void packPanels(Problem pr, int pc, int kc, int panel0, int q0, int q1, float[] dst) {
+        for (int q = q0; q < q1; q++) {
+            packB(pr, pc, kc, q * NR, dst, ALIGNED + (q - panel0) * kc * NR);
         }
     }
 
     /**
-     * One K block of a task: row tiles [tile0, tile1) × column panels [panel0, panel1), the panels packed in
-     * {@code bPack} from panel0 on, starting at index {@link #ALIGNED}. Each B micro-panel is reused across MC rows of A' while it sits in L1.
-     * A' is read in place when it is row-major, unscaled and fills whole tiles (its rows are what the kernel
-     * reads anyway), else packed MC rows at a time. {@code zero} starts the chains at 0 (first K block, beta = 0).
+     * One K block [pc, pc+kc) of rows [row0, row1) × micro-panels [q0, q1) of C', the panels packed by
+     * {@link #packPanels} in {@code bPack} for the column block starting at panel {@code panel0}. Each B
+     * micro-panel is reused across the rows of A' while it sits in L1. A' is read in place when it is row-major,
+     * unscaled and fills whole tiles (its rows are what the kernel reads anyway), else packed MC rows at a time.
+     * {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    private static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
-                                     int tile0, int tile1, int panel0, int panel1) {
+    static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
+                             int row0, int row1, int panel0, int q0, int q1) {
         Workspace ws = WORKSPACE.get();
         float[] tile = ws.tile;
-        int rowEnd = Math.min(pr.m, tile1 * MR);
-        boolean aInPlace = !pr.aT && pr.alpha == 1f;
-        int blockRows = aInPlace ? MC_IN_PLACE : MC;
-        for (int ic = tile0 * MR; ic < rowEnd; ic += blockRows) {
-            int mc = Math.min(blockRows, rowEnd - ic);
+        boolean aInPlace = readsAInPlace(pr);
+        int blockRows = rowBlock(pr);
+        for (int ic = row0; ic < row1; ic += blockRows) {
+            int mc = Math.min(blockRows, row1 - ic);
             boolean inPlace = aInPlace && mc % MR == 0;
             float[] ap = inPlace ? pr.a : ws.a(roundUp(mc, MR) * kc);
             int a0 = inPlace ? pr.aOff + ic * pr.lda + pc : 0;
@@ -213,7 +198,7 @@ final class PackedGemm {
             if (!inPlace) {
                 packA(pr, ic, mc, pc, kc, ap);
             }
-            for (int q = panel0; q < panel1; q++) {
+            for (int q = q0; q < q1; q++) {
                 int col = q * NR;
                 int cols = Math.min(NR, pr.n - col);
                 int bi = ALIGNED + (q - panel0) * kc * NR;

@@ -136,6 +136,31 @@ class GemmTest {
     }
 
     @Test
+    void threadsTakingJobsInAnyOrderStillGiveTheFmaChain() {
+        // More pool threads than cores, so that jobs interleave unpredictably: many K blocks (each tile's chain
+        // must continue in k order across threads), few row blocks (tile jobs split by column groups), and more
+        // blocks than packed-panel buffers (a buffer is refilled only once every reader is done).
+        int before = Parallel.threads();
+        try {
+            SplittableRandom rng = new SplittableRandom(17);
+            int[][] shapes = {{300, 200, 1100}, {40, 700, 900}, {150, 2100, 300}, {1000, 70, 530}};
+            for (int threads : new int[] {3, 4}) {
+                Parallel.setThreads(threads);
+                for (int[] shape : shapes) {
+                    for (int t = 0; t < 4; t++) {
+                        Case c = Case.random(rng, t >= 2, t % 2 == 1, shape[0], shape[1], shape[2], 1f, 0.5f);
+                        float[] expected = c.fmaChain();
+                        c.runGemm();
+                        assertArrayEquals(expected, c.c, threads + " threads, " + c);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void batchedMatchesOneGemmPerMemberOnAnyThreadCount() {
         int before = Parallel.threads();
         try {

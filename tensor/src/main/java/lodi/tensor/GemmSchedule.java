@@ -1,0 +1,148 @@
+package lodi.tensor;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Who does which part of one {@link PackedGemm} product, and when, on any number of threads.
+ *
+ * <pre>
+ * block    one column block (NC columns of C') × one K block (KC steps), in (column, K) order
+ * pack job packs some of a block's B' micro-panels into the block's buffer, which every thread then reads
+ * tile job one row block (MC rows of A') × one group of the block's micro-panels: packs (or reads in place)
+ *          its A' rows and runs the micro-kernel over them
+ * </pre>
+ *
+ * <p>The jobs are numbered block by block, pack jobs first, and threads take them in that order from one
+ * counter, so a thread that runs faster (on this VM the two vCPUs often differ 2:1 for tens of seconds) or
+ * starts earlier simply takes more of them; B' is packed once for all threads.
+ *
+ * <p>A job waits only for jobs numbered before it: a tile job for its block's packing and for the same tile's
+ * previous K block (its fma chains continue in k order, which keeps C bitwise the same for any thread count);
+ * a pack job for the tile jobs that last read its buffer (the buffers are a ring of threads + 1). Every job a
+ * thread waits for was taken earlier by a thread that runs jobs to completion, so the wait always ends, also when
+ * one thread runs every job in order (a single thread, or a GEMM called from inside the pool).
+ */
+final class GemmSchedule {
+    /** Jobs that pack one block's B' panels; fewer when a block has fewer panels. */
+    private static final int PACK_JOBS = 4;
+    /** Tile jobs per block worth aiming for per thread, so that uneven threads even out within a block. */
+    private static final int TILE_JOBS_PER_THREAD = 4;
+    private static final int SPINS_BEFORE_YIELD = 1 << 10;
+
+    private final PackedGemm.Problem pr;
+    private final boolean zeroInit;
+    private final int panels;
+    private final int blockPanels;
+    private final int kBlocks;
+    private final int rowsPerJob;
+    private final int rowJobs;
+    private final int columnGroups;
+    private final int jobsPerBlock;
+    private final int jobs;
+    private final float[][] buffers;
+    private final AtomicInteger next = new AtomicInteger();
+    /** Per block: pack jobs finished. */
+    private final AtomicIntegerArray packed;
+    /** Per block: tile jobs finished. */
+    private final AtomicIntegerArray computed;
+    /** Per (column block, row job, column group): K blocks finished. */
+    private final AtomicIntegerArray tileProgress;
+    private volatile Throwable failure;
+
+    private GemmSchedule(PackedGemm.Problem pr, boolean zeroInit, int threads, float[][] buffers) {
+        this.pr = pr;
+        this.zeroInit = zeroInit;
+        this.panels = ceilDiv(pr.n(), PackedGemm.NR);
+        this.blockPanels = Math.min(panels, PackedGemm.NC / PackedGemm.NR);
+        this.kBlocks = ceilDiv(pr.k(), PackedGemm.KC);
+        this.rowsPerJob = PackedGemm.rowBlock(pr);
+        this.rowJobs = ceilDiv(pr.m(), rowsPerJob);
+        this.columnGroups = Math.clamp(ceilDiv(TILE_JOBS_PER_THREAD * threads, rowJobs), 1, blockPanels);
+        this.jobsPerBlock = PACK_JOBS + rowJobs * columnGroups;
+        int blocks = ceilDiv(panels, blockPanels) * kBlocks;
+        this.jobs = blocks * jobsPerBlock;
+        this.buffers = buffers;
+        this.packed = new AtomicIntegerArray(blocks);
+        this.computed = new AtomicIntegerArray(blocks);
+        this.tileProgress = new AtomicIntegerArray(ceilDiv(panels, blockPanels) * rowJobs * columnGroups);
+    }
+
+    /** Runs the whole product on {@code threads} threads of the pool (1: on this thread). */
+    static void run(PackedGemm.Problem pr, boolean zeroInit, int threads, PackedGemm.Workspace caller) {
+        int blocks = ceilDiv(ceilDiv(pr.n(), PackedGemm.NR), PackedGemm.NC / PackedGemm.NR)
+                * ceilDiv(pr.k(), PackedGemm.KC);
+        int blockSize = Math.min(ceilDiv(pr.n(), PackedGemm.NR), PackedGemm.NC / PackedGemm.NR)
+                * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR;
+        GemmSchedule schedule = new GemmSchedule(pr, zeroInit, threads,
+                caller.panelBuffers(threads == 1 ? 1 : Math.min(blocks, threads + 1), blockSize));
+        if (threads == 1) {
+            schedule.work();
+        } else {
+            Parallel.forEach(threads, 1, worker -> schedule.work());
+        }
+    }
+
+    /** Takes jobs in order until none is left. */
+    private void work() {
+        for (int job = next.getAndIncrement(); job < jobs; job = next.getAndIncrement()) {
+            try {
+                runJob(job);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            }
+        }
+    }
+
+    private void runJob(int job) {
+        int block = job / jobsPerBlock;
+        int index = job % jobsPerBlock;
+        int columnBlock = block / kBlocks;
+        int kBlock = block % kBlocks;
+        int pc = kBlock * PackedGemm.KC;
+        int kc = Math.min(PackedGemm.KC, pr.k() - pc);
+        int panel0 = columnBlock * blockPanels;
+        int panelCount = Math.min(blockPanels, panels - panel0);
+        float[] buffer = buffers[block % buffers.length];
+        if (index < PACK_JOBS) {
+            if (block >= buffers.length) {
+                awaitAtLeast(computed, block - buffers.length, rowJobs * columnGroups);
+            }
+            PackedGemm.packPanels(pr, pc, kc, panel0, panel0 + panelCount * index / PACK_JOBS,
+                    panel0 + panelCount * (index + 1) / PACK_JOBS, buffer);
+            packed.incrementAndGet(block);
+            return;
+        }
+        int tileJob = index - PACK_JOBS;
+        int rowJob = tileJob / columnGroups;
+        int group = tileJob % columnGroups;
+        int tile = (columnBlock * rowJobs + rowJob) * columnGroups + group;
+        awaitAtLeast(packed, block, PACK_JOBS);
+        awaitAtLeast(tileProgress, tile, kBlock);
+        int row0 = rowJob * rowsPerJob;
+        PackedGemm.computeBlock(pr, pc, kc, buffer, zeroInit && kBlock == 0, row0,
+                Math.min(pr.m(), row0 + rowsPerJob), panel0,
+                panel0 + panelCount * group / columnGroups, panel0 + panelCount * (group + 1) / columnGroups);
+        tileProgress.set(tile, kBlock + 1);
+        computed.incrementAndGet(block);
+    }
+
+    /** Waits until {@code counts[index] >= target}: briefly spinning, then yielding the CPU. */
+    private void awaitAtLeast(AtomicIntegerArray counts, int index, int target) {
+        for (int spins = 0; counts.get(index) < target; spins++) {
+            if (failure != null) {
+                throw new IllegalStateException("another part of this GEMM failed", failure);
+            }
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}
