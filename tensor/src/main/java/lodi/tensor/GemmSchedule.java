@@ -56,7 +56,7 @@ final class GemmSchedule {
         this.panels = ceilDiv(pr.n(), PackedGemm.NR);
         this.blockPanels = Math.min(panels, PackedGemm.NC / PackedGemm.NR);
         this.kBlocks = ceilDiv(pr.k(), PackedGemm.KC);
-        this.rowsPerJob = PackedGemm.rowBlock(pr);
+        this.rowsPerJob = PackedGemm.MC;
         this.rowJobs = ceilDiv(pr.m(), rowsPerJob);
         this.columnGroups = Math.clamp(ceilDiv(TILE_JOBS_PER_THREAD * threads, rowJobs), 1, blockPanels);
         this.jobsPerBlock = PACK_JOBS + rowJobs * columnGroups;
@@ -76,11 +76,7 @@ final class GemmSchedule {
                 * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR;
         GemmSchedule schedule = new GemmSchedule(pr, zeroInit, threads,
                 caller.panelBuffers(threads == 1 ? 1 : Math.min(blocks, threads + 1), blockSize));
-        if (threads == 1) {
-            schedule.work();
-        } else {
-            Parallel.forEach(threads, 1, worker -> schedule.work());
-        }
+        Parallel.runShared(threads, schedule::work);
     }
 
     /** Takes jobs in order until none is left. */

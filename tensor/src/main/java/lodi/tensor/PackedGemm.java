@@ -10,10 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * M, N, K  rows of C, columns of C, the summed dimension; op(A) is M×K, op(B) is K×N
- * MR×NR    register tile of C: 6 rows × 2 vectors (6×32 with 16 lanes), 12 accumulators
+ * MR×NR    register tile of C: 12 rows × 2 vectors (12×32 with 16 lanes), 24 accumulators
  * KC       depth of one block along K (256: a C tile is loaded and stored once per 256 multiply-adds)
- * MC       rows of op(A) per block (MC×KC = 144×256 floats, 144 KiB, stays in L2 while the B panels pass;
- *          36 rows when A is read in place, see MC_IN_PLACE)
+ * MC       rows of op(A) per block (MC×KC = 144×256 floats, 144 KiB, stays in L2 while the B panels pass)
  * NC       columns of op(B) per block, packed once and read by every thread (KC×NC = 1 MiB, in L2/L3)
  * </pre>
  *
@@ -21,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * packed by any thread, then tile jobs (row blocks × groups of B micro-panels) taken by whichever thread is free.
  *
  * <p>Operand layouts the kernel reads: op(B) packed k-major in NR-wide micro-panels (per k, the two vectors
- * it loads); op(A) as MR rows, each contiguous along k. A row-major, unscaled op(A) already is that, so it is
- * read in place; a transposed or scaled one is packed row-major per MC×KC block.
+ * it loads); op(A) packed per MC×KC block as rows contiguous along k and exactly KC apart, so that the kernel's
+ * twelve A addresses per k differ only by constants.
  *
  * <p>Determinism: every element of C is one fma chain over k in increasing order, starting from 0 (beta = 0)
  * or from beta·C, with alpha folded into the packed A values: {@code s = fma(alpha·a[i][p], b[p][j], s)}
@@ -35,16 +34,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class PackedGemm {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
-    static final int MR = 6;
+    static final int MR = 12;
     static final int NR = 2 * L;
     static final int KC = 256;
-    static final int MC = 24 * MR;
-    /**
-     * Rows per block when A is read in place: its rows are lda apart, often a page or more, and C's rows ldc
-     * apart; a B micro-panel swept down fewer of them misses the TLB and L1 less (measured: 36 rows beat
-     * 144 by 5–25% on every in-place shape, while a packed, contiguous A is best at 144).
-     */
-    static final int MC_IN_PLACE = 6 * MR;
+    static final int MC = 12 * MR;
     static final int NC = 32 * NR;
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
@@ -106,7 +99,7 @@ final class PackedGemm {
      * through a transpose flag. A'[i][p] is {@code a[aOff + (aT ? p·lda + i : i·lda + p)]}, B'[p][j] is
      * {@code b[bOff + (bT ? j·ldb + p : p·ldb + j)]}, C'[i][j] is {@code c[cOff + (cT ? j·ldc + i : i·ldc + j)]}.
      * A transposed C' lets a narrow product (N small) run as its transpose, Cᵀ = op(B)ᵀ·op(A)ᵀ, so the
-     * short side pads to MR = 6 rather than NR = 32.
+     * short side pads to MR = 12 rather than NR = 32.
      */
     record Problem(int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, boolean aT,
@@ -157,15 +150,6 @@ final class PackedGemm {
         }
     }
 
-    /** Rows of A' per tile job: fewer when A' is read in place (see {@link #MC_IN_PLACE}). */
-    static int rowBlock(Problem pr) {
-        return readsAInPlace(pr) ? MC_IN_PLACE : MC;
-    }
-
-    private static boolean readsAInPlace(Problem pr) {
-        return !pr.aT && pr.alpha == 1f;
-    }
-
     /**
      * Packs micro-panels [q0, q1) of the column block starting at panel {@code panel0}, K block [pc, pc+kc),
      * into {@code dst}, where panel q starts at {@code ALIGNED + (q − panel0)·kc·NR}.
@@ -178,26 +162,18 @@ final class PackedGemm {
 
     /**
      * One K block [pc, pc+kc) of rows [row0, row1) × micro-panels [q0, q1) of C', the panels packed by
-     * {@link #packPanels} in {@code bPack} for the column block starting at panel {@code panel0}. Each B
-     * micro-panel is reused across the rows of A' while it sits in L1. A' is read in place when it is row-major,
-     * unscaled and fills whole tiles (its rows are what the kernel reads anyway), else packed MC rows at a time.
+     * {@link #packPanels} in {@code bPack} for the column block starting at panel {@code panel0}. A' is packed
+     * MC rows at a time; each B micro-panel is then reused across those rows while it sits in L1.
      * {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
     static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
                              int row0, int row1, int panel0, int q0, int q1) {
         Workspace ws = WORKSPACE.get();
         float[] tile = ws.tile;
-        boolean aInPlace = readsAInPlace(pr);
-        int blockRows = rowBlock(pr);
-        for (int ic = row0; ic < row1; ic += blockRows) {
-            int mc = Math.min(blockRows, row1 - ic);
-            boolean inPlace = aInPlace && mc % MR == 0;
-            float[] ap = inPlace ? pr.a : ws.a(roundUp(mc, MR) * kc);
-            int a0 = inPlace ? pr.aOff + ic * pr.lda + pc : 0;
-            int lda = inPlace ? pr.lda : kc;
-            if (!inPlace) {
-                packA(pr, ic, mc, pc, kc, ap);
-            }
+        for (int ic = row0; ic < row1; ic += MC) {
+            int mc = Math.min(MC, row1 - ic);
+            float[] ap = ws.a(roundUp(mc, MR) * KC);
+            packA(pr, ic, mc, pc, kc, ap);
             for (int q = q0; q < q1; q++) {
                 int col = q * NR;
                 int cols = Math.min(NR, pr.n - col);
@@ -205,14 +181,14 @@ final class PackedGemm {
                 for (int ir = 0; ir < mc; ir += MR) {
                     int row = ic + ir;
                     int rows = Math.min(MR, mc - ir);
-                    int ai = a0 + ir * lda;
+                    int ai = ir * KC;
                     if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, ap, ai, lda, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                        kernel(kc, ap, ai, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
                     } else {
                         if (!zero) {
                             gatherTile(pr, row, rows, col, cols, tile);
                         }
-                        kernel(kc, ap, ai, lda, bPack, bi, tile, ALIGNED, NR, zero);
+                        kernel(kc, ap, ai, bPack, bi, tile, ALIGNED, NR, zero);
                         scatterTile(pr, row, rows, col, cols, tile);
                     }
                 }
@@ -221,8 +197,8 @@ final class PackedGemm {
     }
 
     /**
-     * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major (row i at i·kc), rows past mc zero-padded to a whole
-     * tile. A transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time
+     * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major with rows {@link #KC} apart (row i at i·KC, whatever kc:
+     * the kernel's twelve A addresses then differ by constants), rows past mc zero-padded to a whole tile. A transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time
      * (reading along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors
      * are not 16 lanes wide, element by element.
      */
@@ -234,19 +210,19 @@ final class PackedGemm {
             int blockCols = L == TRANSPOSE_LANES ? kc - kc % L : 0;
             for (int p = 0; p < blockCols; p += L) {
                 for (int i = 0; i < blockRows; i += L) {
-                    transpose16(a, pr.aOff + (pc + p) * pr.lda + ic + i, pr.lda, alpha, dst, i * kc + p, kc);
+                    transpose16(a, pr.aOff + (pc + p) * pr.lda + ic + i, pr.lda, alpha, dst, i * KC + p, KC);
                 }
             }
             for (int i = 0; i < mc; i++) {
                 int s = pr.aOff + pc * pr.lda + ic + i;
                 for (int p = i < blockRows ? blockCols : 0; p < kc; p++) {
-                    dst[i * kc + p] = alpha * a[s + p * pr.lda];
+                    dst[i * KC + p] = alpha * a[s + p * pr.lda];
                 }
             }
         } else {
             for (int i = 0; i < mc; i++) {
                 int s = pr.aOff + (ic + i) * pr.lda + pc;
-                int d = i * kc;
+                int d = i * KC;
                 int p = 0;
                 for (; p + L <= kc; p += L) {
                     FloatVector.fromArray(F, a, s + p).mul(alpha).intoArray(dst, d + p);
@@ -256,7 +232,9 @@ final class PackedGemm {
                 }
             }
         }
-        Arrays.fill(dst, mc * kc, roundUp(mc, MR) * kc, 0f);
+        for (int i = mc; i < roundUp(mc, MR); i++) {
+            Arrays.fill(dst, i * KC, i * KC + kc, 0f);
+        }
     }
 
     /**
@@ -455,99 +433,168 @@ final class PackedGemm {
     }
 
     /**
-     * The micro-kernel: C[6×32] (+)= A[6×kc]·Bpanel[kc×32], A's rows {@code lda} apart from {@code ai}, the
-     * packed B panel at {@code bi} (NR values per k). Every index is an offset plus the loop counter times a
-     * constant, so C2 proves the accesses in bounds once per call instead of checking every load. Every
-     * accumulator is a named local and the k body is written out in full: C2 keeps the 12 accumulators, 2 B
-     * vectors and the broadcast in zmm registers only while nothing makes it box a vector (a helper call
-     * would; see shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0 instead of
-     * loading C.
+     * The micro-kernel: C[12×32] (+)= A[12×kc]·Bpanel[kc×32], A packed with its rows {@link #KC} apart from
+     * {@code ai}, the packed B panel at {@code bi} (NR values per k). Per k: two B vector loads, twelve
+     * broadcasts whose addresses differ only by constants, 24 fma into 24 accumulators (27 of the 32 zmm
+     * registers). That is few enough other instructions that the fma units, not instruction issue, set the pace:
+     * measured 15–24% faster than a 6×32 tile reading A's rows in place. Every index is an offset plus the loop
+     * counter times a constant, so C2 proves the accesses in bounds once per call. Every accumulator is a named
+     * local and the k body is written out in full: C2 keeps vectors in registers only while nothing makes it box
+     * one (a helper call would; see shared/notes/vector-api-microkernel.md). {@code zero} starts the chains at 0
+     * instead of loading C.
      */
-    private static void kernel(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci,
-                               int ldc, boolean zero) {
-        int a1 = ai + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
+    private static void kernel(int kc, float[] a, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                               boolean zero) {
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
         int r3 = r2 + ldc;
         int r4 = r3 + ldc;
         int r5 = r4 + ldc;
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c40;
-        FloatVector c41;
-        FloatVector c50;
-        FloatVector c51;
+        int r6 = r5 + ldc;
+        int r7 = r6 + ldc;
+        int r8 = r7 + ldc;
+        int r9 = r8 + ldc;
+        int r10 = r9 + ldc;
+        int r11 = r10 + ldc;
+        FloatVector lo0;
+        FloatVector hi0;
+        FloatVector lo1;
+        FloatVector hi1;
+        FloatVector lo2;
+        FloatVector hi2;
+        FloatVector lo3;
+        FloatVector hi3;
+        FloatVector lo4;
+        FloatVector hi4;
+        FloatVector lo5;
+        FloatVector hi5;
+        FloatVector lo6;
+        FloatVector hi6;
+        FloatVector lo7;
+        FloatVector hi7;
+        FloatVector lo8;
+        FloatVector hi8;
+        FloatVector lo9;
+        FloatVector hi9;
+        FloatVector lo10;
+        FloatVector hi10;
+        FloatVector lo11;
+        FloatVector hi11;
         if (zero) {
-            c00 = FloatVector.zero(F);
-            c01 = c00;
-            c10 = c00;
-            c11 = c00;
-            c20 = c00;
-            c21 = c00;
-            c30 = c00;
-            c31 = c00;
-            c40 = c00;
-            c41 = c00;
-            c50 = c00;
-            c51 = c00;
+            lo0 = FloatVector.zero(F);
+            hi0 = lo0;
+            lo1 = lo0;
+            hi1 = lo0;
+            lo2 = lo0;
+            hi2 = lo0;
+            lo3 = lo0;
+            hi3 = lo0;
+            lo4 = lo0;
+            hi4 = lo0;
+            lo5 = lo0;
+            hi5 = lo0;
+            lo6 = lo0;
+            hi6 = lo0;
+            lo7 = lo0;
+            hi7 = lo0;
+            lo8 = lo0;
+            hi8 = lo0;
+            lo9 = lo0;
+            hi9 = lo0;
+            lo10 = lo0;
+            hi10 = lo0;
+            lo11 = lo0;
+            hi11 = lo0;
         } else {
-            c00 = FloatVector.fromArray(F, c, ci);
-            c01 = FloatVector.fromArray(F, c, ci + L);
-            c10 = FloatVector.fromArray(F, c, r1);
-            c11 = FloatVector.fromArray(F, c, r1 + L);
-            c20 = FloatVector.fromArray(F, c, r2);
-            c21 = FloatVector.fromArray(F, c, r2 + L);
-            c30 = FloatVector.fromArray(F, c, r3);
-            c31 = FloatVector.fromArray(F, c, r3 + L);
-            c40 = FloatVector.fromArray(F, c, r4);
-            c41 = FloatVector.fromArray(F, c, r4 + L);
-            c50 = FloatVector.fromArray(F, c, r5);
-            c51 = FloatVector.fromArray(F, c, r5 + L);
+            lo0 = FloatVector.fromArray(F, c, ci);
+            hi0 = FloatVector.fromArray(F, c, ci + L);
+            lo1 = FloatVector.fromArray(F, c, r1);
+            hi1 = FloatVector.fromArray(F, c, r1 + L);
+            lo2 = FloatVector.fromArray(F, c, r2);
+            hi2 = FloatVector.fromArray(F, c, r2 + L);
+            lo3 = FloatVector.fromArray(F, c, r3);
+            hi3 = FloatVector.fromArray(F, c, r3 + L);
+            lo4 = FloatVector.fromArray(F, c, r4);
+            hi4 = FloatVector.fromArray(F, c, r4 + L);
+            lo5 = FloatVector.fromArray(F, c, r5);
+            hi5 = FloatVector.fromArray(F, c, r5 + L);
+            lo6 = FloatVector.fromArray(F, c, r6);
+            hi6 = FloatVector.fromArray(F, c, r6 + L);
+            lo7 = FloatVector.fromArray(F, c, r7);
+            hi7 = FloatVector.fromArray(F, c, r7 + L);
+            lo8 = FloatVector.fromArray(F, c, r8);
+            hi8 = FloatVector.fromArray(F, c, r8 + L);
+            lo9 = FloatVector.fromArray(F, c, r9);
+            hi9 = FloatVector.fromArray(F, c, r9 + L);
+            lo10 = FloatVector.fromArray(F, c, r10);
+            hi10 = FloatVector.fromArray(F, c, r10 + L);
+            lo11 = FloatVector.fromArray(F, c, r11);
+            hi11 = FloatVector.fromArray(F, c, r11 + L);
         }
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bi + p * NR);
             FloatVector b1 = FloatVector.fromArray(F, bp, bi + p * NR + L);
             FloatVector x = FloatVector.broadcast(F, a[ai + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, a[a4 + p]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, a[a5 + p]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            lo0 = x.fma(b0, lo0);
+            hi0 = x.fma(b1, hi0);
+            x = FloatVector.broadcast(F, a[ai + p + KC]);
+            lo1 = x.fma(b0, lo1);
+            hi1 = x.fma(b1, hi1);
+            x = FloatVector.broadcast(F, a[ai + p + 2 * KC]);
+            lo2 = x.fma(b0, lo2);
+            hi2 = x.fma(b1, hi2);
+            x = FloatVector.broadcast(F, a[ai + p + 3 * KC]);
+            lo3 = x.fma(b0, lo3);
+            hi3 = x.fma(b1, hi3);
+            x = FloatVector.broadcast(F, a[ai + p + 4 * KC]);
+            lo4 = x.fma(b0, lo4);
+            hi4 = x.fma(b1, hi4);
+            x = FloatVector.broadcast(F, a[ai + p + 5 * KC]);
+            lo5 = x.fma(b0, lo5);
+            hi5 = x.fma(b1, hi5);
+            x = FloatVector.broadcast(F, a[ai + p + 6 * KC]);
+            lo6 = x.fma(b0, lo6);
+            hi6 = x.fma(b1, hi6);
+            x = FloatVector.broadcast(F, a[ai + p + 7 * KC]);
+            lo7 = x.fma(b0, lo7);
+            hi7 = x.fma(b1, hi7);
+            x = FloatVector.broadcast(F, a[ai + p + 8 * KC]);
+            lo8 = x.fma(b0, lo8);
+            hi8 = x.fma(b1, hi8);
+            x = FloatVector.broadcast(F, a[ai + p + 9 * KC]);
+            lo9 = x.fma(b0, lo9);
+            hi9 = x.fma(b1, hi9);
+            x = FloatVector.broadcast(F, a[ai + p + 10 * KC]);
+            lo10 = x.fma(b0, lo10);
+            hi10 = x.fma(b1, hi10);
+            x = FloatVector.broadcast(F, a[ai + p + 11 * KC]);
+            lo11 = x.fma(b0, lo11);
+            hi11 = x.fma(b1, hi11);
         }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-        c40.intoArray(c, r4);
-        c41.intoArray(c, r4 + L);
-        c50.intoArray(c, r5);
-        c51.intoArray(c, r5 + L);
+        lo0.intoArray(c, ci);
+        hi0.intoArray(c, ci + L);
+        lo1.intoArray(c, r1);
+        hi1.intoArray(c, r1 + L);
+        lo2.intoArray(c, r2);
+        hi2.intoArray(c, r2 + L);
+        lo3.intoArray(c, r3);
+        hi3.intoArray(c, r3 + L);
+        lo4.intoArray(c, r4);
+        hi4.intoArray(c, r4 + L);
+        lo5.intoArray(c, r5);
+        hi5.intoArray(c, r5 + L);
+        lo6.intoArray(c, r6);
+        hi6.intoArray(c, r6 + L);
+        lo7.intoArray(c, r7);
+        hi7.intoArray(c, r7 + L);
+        lo8.intoArray(c, r8);
+        hi8.intoArray(c, r8 + L);
+        lo9.intoArray(c, r9);
+        hi9.intoArray(c, r9 + L);
+        lo10.intoArray(c, r10);
+        hi10.intoArray(c, r10 + L);
+        lo11.intoArray(c, r11);
+        hi11.intoArray(c, r11 + L);
     }
 
     /**

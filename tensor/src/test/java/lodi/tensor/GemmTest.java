@@ -58,17 +58,16 @@ class GemmTest {
     }
 
     @Test
-    void blockEdgesAndBothLayoutsOfAGiveTheFmaChain() {
-        // K, M (both block heights) and N at the block sizes ±1, and M, N below one tile. alpha = 1 reads a
-        // row-major A in place, any other alpha (and every transposed A) goes through the packed copy: both
-        // must give the same chain.
+    void blockEdgesAndBothScalingsGiveTheFmaChain() {
+        // K, M and N at the block and tile sizes ±1, and M, N below one tile, with alpha = 1 and a scaling alpha
+        // (folded into the packed A, or into B when the product runs transposed).
         // alpha = −0.5 scales exactly, so the chain is the same whichever operand a swapped product scales.
         int kc = PackedGemm.KC;
         int mc = PackedGemm.MC;
-        int mi = PackedGemm.MC_IN_PLACE;
+        int mr = PackedGemm.MR;
         int nc = PackedGemm.NC;
         int[][] shapes = {{13, 35, kc - 1}, {13, 35, kc}, {7, 33, kc + 1}, {mc - 1, 33, 20}, {mc, 31, 20},
-                {mc + 1, 40, 19}, {mi - 1, 64, 21}, {mi, 33, 22}, {mi + 1, 35, 17}, {7, nc - 1, 17}, {12, nc, 16},
+                {mc + 1, 40, 19}, {mr - 1, 64, 21}, {mr, 33, 22}, {mr + 1, 35, 17}, {7, nc - 1, 17}, {12, nc, 16},
                 {6, nc + 1, 18}, {5, 31, 40}, {3, 2, 300}};
         SplittableRandom rng = new SplittableRandom(16);
         for (int[] shape : shapes) {
