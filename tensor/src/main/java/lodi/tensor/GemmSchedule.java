@@ -2,6 +2,7 @@ package lodi.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Who does which part of one {@link PackedGemm} product, and when, on any number of threads.
@@ -28,7 +29,9 @@ final class GemmSchedule {
     private static final int PACK_JOBS = 4;
     /** Tile jobs per block worth aiming for per thread, so that uneven threads even out within a block. */
     private static final int TILE_JOBS_PER_THREAD = 4;
-    private static final int SPINS_BEFORE_YIELD = 1 << 10;
+    /** How long a job waits by polling; after that it sleeps in short naps, freeing the core for the job it waits for. */
+    private static final long SPIN_NANOS = 50_000;
+    private static final long NAP_NANOS = 50_000;
 
     private final PackedGemm.Problem pr;
     private final boolean zeroInit;
@@ -124,16 +127,25 @@ final class GemmSchedule {
         computed.incrementAndGet(block);
     }
 
-    /** Waits until {@code counts[index] >= target}: briefly spinning, then yielding the CPU. */
+    /**
+     * Waits until {@code counts[index] >= target}: polling at first (the job waited for is usually about to
+     * finish), then in naps, so that a thread whose job holder was descheduled (a busy machine, the JIT) does
+     * not keep the core the holder needs.
+     */
     private void awaitAtLeast(AtomicIntegerArray counts, int index, int target) {
-        for (int spins = 0; counts.get(index) < target; spins++) {
+        long spinUntil = 0;
+        while (counts.get(index) < target) {
             if (failure != null) {
                 throw new IllegalStateException("another part of this GEMM failed", failure);
             }
-            if (spins < SPINS_BEFORE_YIELD) {
+            long now = System.nanoTime();
+            if (spinUntil == 0) {
+                spinUntil = now + SPIN_NANOS;
+            }
+            if (now < spinUntil) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield();
+                LockSupport.parkNanos(NAP_NANOS);
             }
         }
     }
