@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * block    one column block (NC columns of C') × one K block (KC steps), in (column, K) order
  * pack job packs some of a block's B' micro-panels into the block's buffer, which every thread then reads
- * tile job one row block (MC rows of A') × one group of the block's micro-panels: packs (or reads in place)
- *          its A' rows and runs the micro-kernel over them
+ * tile job one row block (MC rows of A') × one group of the block's micro-panels (a group only when there
+ *          are fewer row blocks than threads): packs its A' rows and runs the micro-kernel over them
  * </pre>
  *
  * <p>The jobs are numbered block by block, pack jobs first, and threads take them in that order from one
@@ -27,8 +27,6 @@ import java.util.concurrent.locks.LockSupport;
 final class GemmSchedule {
     /** Jobs that pack one block's B' panels; fewer when a block has fewer panels. */
     private static final int PACK_JOBS = 4;
-    /** Tile jobs per block worth aiming for per thread, so that uneven threads even out within a block. */
-    private static final int TILE_JOBS_PER_THREAD = 4;
     /** How long a job waits by polling; after that it sleeps in short naps, freeing the core for the job it waits for. */
     private static final long SPIN_NANOS = 50_000;
     private static final long NAP_NANOS = 50_000;
@@ -61,7 +59,10 @@ final class GemmSchedule {
         this.kBlocks = ceilDiv(pr.k(), PackedGemm.KC);
         this.rowsPerJob = PackedGemm.MC;
         this.rowJobs = ceilDiv(pr.m(), rowsPerJob);
-        this.columnGroups = Math.clamp(ceilDiv(TILE_JOBS_PER_THREAD * threads, rowJobs), 1, blockPanels);
+        // Split a block's columns only as far as every thread needs a tile job: each group packs the same A rows
+        // again, which cost the long-K products 20–30% at four jobs per thread. Uneven threads even out across
+        // blocks instead, as the next block's jobs start while the last ones of this block run.
+        this.columnGroups = Math.clamp(ceilDiv(threads, rowJobs), 1, blockPanels);
         this.jobsPerBlock = PACK_JOBS + rowJobs * columnGroups;
         int blocks = ceilDiv(panels, blockPanels) * kBlocks;
         this.jobs = blocks * jobsPerBlock;
