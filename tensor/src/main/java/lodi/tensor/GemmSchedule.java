@@ -25,9 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * one thread runs every job in order (a single thread, or a GEMM called from inside the pool).
  */
 final class GemmSchedule {
-    /** Jobs that pack one block's B' panels; fewer when a block has fewer panels. */
+    /** Jobs that pack one block's B' panels (some pack nothing when the block has fewer panels). */
     private static final int PACK_JOBS = 4;
-    /** How long a job waits by polling; after that it sleeps in short naps, freeing the core for the job it waits for. */
+    /** How long a waiting job polls; after that it naps, freeing the core for the job it waits for. */
     private static final long SPIN_NANOS = 50_000;
     private static final long NAP_NANOS = 50_000;
 
@@ -51,36 +51,35 @@ final class GemmSchedule {
     private final AtomicIntegerArray tileProgress;
     private volatile Throwable failure;
 
-    private GemmSchedule(PackedGemm.Problem pr, boolean zeroInit, int threads, float[][] buffers) {
+    private GemmSchedule(PackedGemm.Problem pr, boolean zeroInit, int threads, PackedGemm.Workspace caller) {
         this.pr = pr;
         this.zeroInit = zeroInit;
-        this.panels = ceilDiv(pr.n(), PackedGemm.NR);
+        this.panels = Math.ceilDiv(pr.n(), PackedGemm.NR);
         this.blockPanels = Math.min(panels, PackedGemm.NC / PackedGemm.NR);
-        this.kBlocks = ceilDiv(pr.k(), PackedGemm.KC);
+        this.kBlocks = Math.ceilDiv(pr.k(), PackedGemm.KC);
         this.rowsPerJob = PackedGemm.MC;
-        this.rowJobs = ceilDiv(pr.m(), rowsPerJob);
+        this.rowJobs = Math.ceilDiv(pr.m(), rowsPerJob);
         // Split a block's columns only as far as every thread needs a tile job: each group packs the same A rows
         // again, which cost the long-K products 20–30% at four jobs per thread. Uneven threads even out across
         // blocks instead, as the next block's jobs start while the last ones of this block run.
-        this.columnGroups = Math.clamp(ceilDiv(threads, rowJobs), 1, blockPanels);
+        this.columnGroups = Math.clamp(Math.ceilDiv(threads, rowJobs), 1, blockPanels);
         this.jobsPerBlock = PACK_JOBS + rowJobs * columnGroups;
-        int blocks = ceilDiv(panels, blockPanels) * kBlocks;
+        int columnBlocks = Math.ceilDiv(panels, blockPanels);
+        int blocks = columnBlocks * kBlocks;
         this.jobs = blocks * jobsPerBlock;
-        this.buffers = buffers;
+        this.buffers = caller.panelBuffers(threads == 1 ? 1 : Math.min(blocks, threads + 1),
+                blockPanels * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR);
         this.packed = new AtomicIntegerArray(blocks);
         this.computed = new AtomicIntegerArray(blocks);
-        this.tileProgress = new AtomicIntegerArray(ceilDiv(panels, blockPanels) * rowJobs * columnGroups);
+        this.tileProgress = new AtomicIntegerArray(columnBlocks * rowJobs * columnGroups);
     }
 
-    /** Runs the whole product on {@code threads} threads of the pool (1: on this thread). */
+    /**
+     * Runs the whole product on {@code threads} threads (1: on this thread), the packed B' blocks in the
+     * calling thread's workspace.
+     */
     static void run(PackedGemm.Problem pr, boolean zeroInit, int threads, PackedGemm.Workspace caller) {
-        int blocks = ceilDiv(ceilDiv(pr.n(), PackedGemm.NR), PackedGemm.NC / PackedGemm.NR)
-                * ceilDiv(pr.k(), PackedGemm.KC);
-        int blockSize = Math.min(ceilDiv(pr.n(), PackedGemm.NR), PackedGemm.NC / PackedGemm.NR)
-                * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR;
-        GemmSchedule schedule = new GemmSchedule(pr, zeroInit, threads,
-                caller.panelBuffers(threads == 1 ? 1 : Math.min(blocks, threads + 1), blockSize));
-        Parallel.runShared(threads, schedule::work);
+        Parallel.runShared(threads, new GemmSchedule(pr, zeroInit, threads, caller)::work);
     }
 
     /** Takes jobs in order until none is left. */
@@ -149,9 +148,5 @@ final class GemmSchedule {
                 LockSupport.parkNanos(NAP_NANOS);
             }
         }
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 }

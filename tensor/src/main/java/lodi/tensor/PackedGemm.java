@@ -39,7 +39,7 @@ final class PackedGemm {
     static final int KC = 256;
     static final int MC = 12 * MR;
     static final int NC = 32 * NR;
-    /** Below this many multiply-adds a fork/join costs more than it saves. */
+    /** Below this many multiply-adds, waking a helper thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
     /** Lane count the register transpose ({@link #transpose16}) is written for. */
@@ -102,9 +102,9 @@ final class PackedGemm {
      * short side pads to MR = 12 rather than NR = 32.
      */
     record Problem(int m, int n, int k, float alpha,
-                           float[] a, int aOff, int lda, boolean aT,
-                           float[] b, int bOff, int ldb, boolean bT,
-                           float[] c, int cOff, int ldc, boolean cT) {
+                   float[] a, int aOff, int lda, boolean aT,
+                   float[] b, int bOff, int ldb, boolean bT,
+                   float[] c, int cOff, int ldc, boolean cT) {
     }
 
     /** C = alpha·op(A)·op(B) + beta·C; arguments already checked. {@code parallel} false keeps it on this thread. */
@@ -198,9 +198,10 @@ final class PackedGemm {
 
     /**
      * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major with rows {@link #KC} apart (row i at i·KC, whatever kc:
-     * the kernel's twelve A addresses then differ by constants), rows past mc zero-padded to a whole tile. A transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time
-     * (reading along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors
-     * are not 16 lanes wide, element by element.
+     * the kernel's twelve A addresses then differ by constants), rows past mc zero-padded to a whole tile. A
+     * transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time (reading
+     * along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors are not 16
+     * lanes wide, element by element.
      */
     private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;

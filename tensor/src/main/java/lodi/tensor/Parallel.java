@@ -9,7 +9,7 @@ import java.util.function.IntConsumer;
  * default: the available processors. The calling thread is one of them: a pool of threads − 1 workers
  * ({@link WorkerPool}) helps it.
  *
- * <p>Determinism contract: {@link #forEach} hands each index to exactly one task and a kernel computes an
+ * <p>Determinism contract: {@link #forEach} hands each index to exactly one chunk and a kernel computes an
  * index's result from that index alone, in a fixed order. So results are bitwise identical whatever the
  * thread count; the count only changes which thread computes which index.
  */
@@ -21,7 +21,7 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** The number of worker threads kernels use. */
+    /** The number of threads kernels use, the calling thread included. */
     public static int threads() {
         return threads;
     }

@@ -35,7 +35,8 @@ class ParallelTest {
                     AtomicIntegerArray visits = new AtomicIntegerArray(n);
                     Parallel.forEach(n, grain, i -> visits.incrementAndGet(i));
                     for (int i = 0; i < n; i++) {
-                        assertEquals(1, visits.get(i), threads + " threads, n " + n + ", grain " + grain + ", index " + i);
+                        assertEquals(1, visits.get(i),
+                                threads + " threads, n " + n + ", grain " + grain + ", index " + i);
                     }
                 }
             }
