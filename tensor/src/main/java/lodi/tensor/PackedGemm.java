@@ -612,11 +612,7 @@ final class PackedGemm {
         return FloatVector.fromArray(F, index, 0);
     }
 
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
-    }
-
     private static int roundUp(int x, int y) {
-        return ceilDiv(x, y) * y;
+        return Math.ceilDiv(x, y) * y;
     }
 }
