@@ -142,7 +142,7 @@ class GemmTest {
         int before = Parallel.threads();
         try {
             SplittableRandom rng = new SplittableRandom(17);
-            int[][] shapes = {{300, 200, 1100}, {40, 700, 900}, {150, 2100, 300}, {1000, 70, 530}};
+            int[][] shapes = {{300, 200, 1100}, {40, 700, 900}, {150, 2100, 300}, {1000, 70, 530}, {30, 9000, 60}};
             for (int threads : new int[] {3, 4}) {
                 Parallel.setThreads(threads);
                 for (int[] shape : shapes) {
