@@ -36,12 +36,13 @@ final class GemmSchedule {
     private final int panels;
     private final int blockPanels;
     private final int kBlocks;
-    private final int rowsPerJob;
     private final int rowJobs;
     private final int columnGroups;
     private final int jobsPerBlock;
     private final int jobs;
+    /** The packed-B' ring: the first {@code ring} entries of {@code buffers}, used in turn by the blocks. */
     private final float[][] buffers;
+    private final int ring;
     private final AtomicInteger next = new AtomicInteger();
     /** Per block: pack jobs finished. */
     private final AtomicIntegerArray packed;
@@ -57,8 +58,7 @@ final class GemmSchedule {
         this.panels = Math.ceilDiv(pr.n(), PackedGemm.NR);
         this.blockPanels = Math.min(panels, PackedGemm.NC / PackedGemm.NR);
         this.kBlocks = Math.ceilDiv(pr.k(), PackedGemm.KC);
-        this.rowsPerJob = PackedGemm.MC;
-        this.rowJobs = Math.ceilDiv(pr.m(), rowsPerJob);
+        this.rowJobs = Math.ceilDiv(pr.m(), PackedGemm.MC);
         // Split a block's columns only as far as every thread needs a tile job: each group packs the same A rows
         // again, which cost the long-K products 20–30% at four jobs per thread. Uneven threads even out across
         // blocks instead, as the next block's jobs start while the last ones of this block run.
@@ -67,8 +67,8 @@ final class GemmSchedule {
         int columnBlocks = Math.ceilDiv(panels, blockPanels);
         int blocks = columnBlocks * kBlocks;
         this.jobs = blocks * jobsPerBlock;
-        this.buffers = caller.panelBuffers(threads == 1 ? 1 : Math.min(blocks, threads + 1),
-                blockPanels * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR);
+        this.ring = threads == 1 ? 1 : Math.min(blocks, threads + 1);
+        this.buffers = caller.panelBuffers(ring, blockPanels * Math.min(pr.k(), PackedGemm.KC) * PackedGemm.NR);
         this.packed = new AtomicIntegerArray(blocks);
         this.computed = new AtomicIntegerArray(blocks);
         this.tileProgress = new AtomicIntegerArray(columnBlocks * rowJobs * columnGroups);
@@ -103,10 +103,10 @@ final class GemmSchedule {
         int kc = Math.min(PackedGemm.KC, pr.k() - pc);
         int panel0 = columnBlock * blockPanels;
         int panelCount = Math.min(blockPanels, panels - panel0);
-        float[] buffer = buffers[block % buffers.length];
+        float[] buffer = buffers[block % ring];
         if (index < PACK_JOBS) {
-            if (block >= buffers.length) {
-                awaitAtLeast(computed, block - buffers.length, rowJobs * columnGroups);
+            if (block >= ring) {
+                awaitAtLeast(computed, block - ring, rowJobs * columnGroups);
             }
             PackedGemm.packPanels(pr, pc, kc, panel0, panel0 + panelCount * index / PACK_JOBS,
                     panel0 + panelCount * (index + 1) / PACK_JOBS, buffer);
@@ -119,9 +119,9 @@ final class GemmSchedule {
         int tile = (columnBlock * rowJobs + rowJob) * columnGroups + group;
         awaitAtLeast(packed, block, PACK_JOBS);
         awaitAtLeast(tileProgress, tile, kBlock);
-        int row0 = rowJob * rowsPerJob;
+        int row0 = rowJob * PackedGemm.MC;
         PackedGemm.computeBlock(pr, pc, kc, buffer, zeroInit && kBlock == 0, row0,
-                Math.min(pr.m(), row0 + rowsPerJob), panel0,
+                Math.min(PackedGemm.MC, pr.m() - row0), panel0,
                 panel0 + panelCount * group / columnGroups, panel0 + panelCount * (group + 1) / columnGroups);
         tileProgress.set(tile, kBlock + 1);
         computed.incrementAndGet(block);

@@ -81,6 +81,7 @@ final class PackedGemm {
             return a;
         }
 
+        /** At least {@code count} buffers, the first {@code count} of them holding {@code size} floats each. */
         float[][] panelBuffers(int count, int size) {
             if (panels.length < count) {
                 panels = Arrays.copyOf(panels, count);
@@ -90,7 +91,7 @@ final class PackedGemm {
                     panels[i] = new float[ALIGNED + size];
                 }
             }
-            return count == panels.length ? panels : Arrays.copyOf(panels, count);
+            return panels;
         }
     }
 
@@ -161,36 +162,33 @@ final class PackedGemm {
     }
 
     /**
-     * One K block [pc, pc+kc) of rows [row0, row1) × micro-panels [q0, q1) of C', the panels packed by
+     * One K block [pc, pc+kc) of rows [ic, ic+mc) (mc ≤ MC) × micro-panels [q0, q1) of C', the panels packed by
      * {@link #packPanels} in {@code bPack} for the column block starting at panel {@code panel0}. A' is packed
-     * MC rows at a time; each B micro-panel is then reused across those rows while it sits in L1.
+     * once; each B micro-panel is then reused across its rows while it sits in L1.
      * {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
     static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
-                             int row0, int row1, int panel0, int q0, int q1) {
+                             int ic, int mc, int panel0, int q0, int q1) {
         Workspace ws = WORKSPACE.get();
         float[] tile = ws.tile;
-        for (int ic = row0; ic < row1; ic += MC) {
-            int mc = Math.min(MC, row1 - ic);
-            float[] ap = ws.a(roundUp(mc, MR) * KC);
-            packA(pr, ic, mc, pc, kc, ap);
-            for (int q = q0; q < q1; q++) {
-                int col = q * NR;
-                int cols = Math.min(NR, pr.n - col);
-                int bi = ALIGNED + (q - panel0) * kc * NR;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int row = ic + ir;
-                    int rows = Math.min(MR, mc - ir);
-                    int ai = ir * KC;
-                    if (rows == MR && cols == NR && !pr.cT) {
-                        kernel(kc, ap, ai, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
-                    } else {
-                        if (!zero) {
-                            gatherTile(pr, row, rows, col, cols, tile);
-                        }
-                        kernel(kc, ap, ai, bPack, bi, tile, ALIGNED, NR, zero);
-                        scatterTile(pr, row, rows, col, cols, tile);
+        float[] ap = ws.a(roundUp(mc, MR) * KC);
+        packA(pr, ic, mc, pc, kc, ap);
+        for (int q = q0; q < q1; q++) {
+            int col = q * NR;
+            int cols = Math.min(NR, pr.n - col);
+            int bi = ALIGNED + (q - panel0) * kc * NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int row = ic + ir;
+                int rows = Math.min(MR, mc - ir);
+                int ai = ir * KC;
+                if (rows == MR && cols == NR && !pr.cT) {
+                    kernel(kc, ap, ai, bPack, bi, pr.c, pr.cOff + row * pr.ldc + col, pr.ldc, zero);
+                } else {
+                    if (!zero) {
+                        gatherTile(pr, row, rows, col, cols, tile);
                     }
+                    kernel(kc, ap, ai, bPack, bi, tile, ALIGNED, NR, zero);
+                    scatterTile(pr, row, rows, col, cols, tile);
                 }
             }
         }
