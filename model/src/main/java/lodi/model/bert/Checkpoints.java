@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lodi.autograd.Parameter;
+import lodi.model.io.Onnx;
 import lodi.model.io.Safetensors;
 import lodi.tensor.Tensor;
 
@@ -16,7 +17,7 @@ import lodi.tensor.Tensor;
  * Denoiser checkpoints: a folder with {@code config.json} and {@code model.safetensors} (F32 tensors named
  * as in HuggingFace's BertForMaskedLM).
  *
- * <p>{@link #loadBackbone} reads a HuggingFace BERT checkpoint into a denoiser: it maps the old
+ * <p>{@link #loadBackbone} reads a HuggingFace BERT checkpoint (safetensors or ONNX) into a denoiser: it maps the old
  * {@code LayerNorm.gamma/beta} names, adds a missing {@code bert.} prefix (a bare BertModel), ignores the
  * parts a denoiser has no use for (pooler, next-sentence head, position-id buffer, the tied decoder copy) and
  * leaves the diffusion-only tensors ({@code time_embedding.*}) and a missing MLM head as initialised.
@@ -55,14 +56,29 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads the tensors of a HuggingFace BERT safetensors file into {@code model}. Every tensor the model has
-     * in common with the file must match in shape; the names left as initialised are returned.
+     * Loads the tensors of a HuggingFace BERT checkpoint into {@code model}: a {@code .safetensors} file, or an
+     * {@code .onnx} export of the encoder ({@link OnnxImport}), which must then supply every encoder tensor.
+     * Every tensor the model has in common with the file must match in shape; the names left as initialised are
+     * returned.
      *
-     * @throws IllegalArgumentException naming every unexpected tensor and every shape mismatch, all at once
+     * @throws IllegalArgumentException naming the file and every unexpected, missing or misshapen tensor, all at once
      */
-    public static List<String> loadBackbone(Denoiser model, Path safetensorsFile) throws IOException {
+    public static List<String> loadBackbone(Denoiser model, Path file) throws IOException {
+        if (file.toString().endsWith(".onnx")) {
+            Onnx.Graph graph = Onnx.read(file);
+            return loadBackbone(model, OnnxImport.huggingFaceTensors(graph, file.toString()), file.toString(), true);
+        }
+        return loadBackbone(model, Safetensors.read(file).tensors(), file.toString(), false);
+    }
+
+    /**
+     * {@link #loadBackbone(Denoiser, Path)} from tensors already read; {@code origin} names their source in errors.
+     * With {@code wholeEncoder}, a model tensor under {@code bert.} that the source lacks is an error too.
+     */
+    public static List<String> loadBackbone(Denoiser model, Map<String, Tensor> tensors, String origin,
+                                            boolean wholeEncoder) {
         Map<String, Tensor> renamed = new LinkedHashMap<>();
-        for (var entry : Safetensors.read(safetensorsFile).tensors().entrySet()) {
+        for (var entry : tensors.entrySet()) {
             String name = huggingFaceName(entry.getKey());
             if (!ignored(name, model)) {
                 renamed.put(name, entry.getValue());
@@ -80,8 +96,12 @@ public final class Checkpoints {
                         + java.util.Arrays.toString(target.value().shape()));
             }
         }
+        if (wholeEncoder) {
+            own.keySet().stream().filter(name -> name.startsWith("bert.") && !renamed.containsKey(name))
+                    .forEach(name -> problems.add("missing " + name));
+        }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(safetensorsFile + " does not fit the denoiser: " + String.join("; ", problems));
+            throw new IllegalArgumentException(origin + " does not fit the denoiser: " + String.join("; ", problems));
         }
         model.loadStateDict(renamed, false);
         List<String> initialised = new ArrayList<>();
