@@ -30,11 +30,14 @@ abstract class AbstractPeftModel implements PeftModel {
     protected final Denoiser base;
     protected final PeftConfig config;
 
-    /** Sets every base parameter's trainability by {@code trainable(name)}. */
+    /**
+     * Sets every base parameter's trainability by {@code trainable(name)}, or by the config's
+     * {@code modules_to_save}.
+     */
     AbstractPeftModel(Denoiser base, PeftConfig config, Predicate<String> trainable) {
         this.base = base;
         this.config = config;
-        base.namedParameters().forEach((name, p) -> p.setRequiresGrad(trainable.test(name)));
+        base.namedParameters().forEach((name, p) -> p.setRequiresGrad(trainable.test(name) || config.savedModule(name)));
     }
 
     /** Parameters the method keeps outside the base module tree, by name (none unless overridden). */

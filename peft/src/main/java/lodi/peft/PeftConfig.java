@@ -32,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param lambdaOrth      lora_diffusion's weight of Σ_{i<j} ‖A_iᵀA_j‖²_F within a phase
  * @param learningRate    peak learning rate of the training loop
  * @param warmupSteps     linear warm-up steps of the training loop
+ * @param modulesToSave   base parameters that train with every method, by name prefix (HuggingFace PEFT's
+ *                        {@code modules_to_save}), e.g. {@code cls.predictions.} for an output head the base never
+ *                        trained on the responses; counted as trainable
  */
 public record PeftConfig(
         @JsonProperty("method") PeftMethod method,
@@ -47,7 +50,8 @@ public record PeftConfig(
         @JsonProperty("lambda_rank") double lambdaRank,
         @JsonProperty("lambda_orth") double lambdaOrth,
         @JsonProperty("learning_rate") double learningRate,
-        @JsonProperty("warmup_steps") int warmupSteps) {
+        @JsonProperty("warmup_steps") int warmupSteps,
+        @JsonProperty("modules_to_save") List<String> modulesToSave) {
 
     /** weight_lora's target names, mapped to the projection paths of {@code BertLayer.projections()}. */
     public static final Map<String, String> TARGET_MODULES = targets();
@@ -61,6 +65,7 @@ public record PeftConfig(
         targetModules = List.copyOf(targetModules);
         phaseRanks = List.copyOf(phaseRanks);
         phaseSigmas = List.copyOf(phaseSigmas);
+        modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
         List<String> unknown = targetModules.stream().filter(t -> !TARGET_MODULES.containsKey(t)).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown target module(s) " + unknown + "; valid target modules: "
@@ -99,7 +104,7 @@ public record PeftConfig(
     public static PeftConfig defaults(PeftMethod method) {
         boolean full = method == PeftMethod.FULL_FT;
         return new PeftConfig(method, 64, 16, 0.1, List.copyOf(TARGET_MODULES.keySet()), 0, List.of(64, 32, 8),
-                List.of(1.0, 0.5, 0.25), 2, 256, 0.01, 0.001, full ? 5e-5 : 1e-4, full ? 1000 : 500);
+                List.of(1.0, 0.5, 0.25), 2, 256, 0.01, 0.001, full ? 5e-5 : 1e-4, full ? 1000 : 500, List.of());
     }
 
     /** {@link #defaults} with the settings of {@code overrides} (a JSON object) on top; unknown keys fail, named. */
@@ -155,6 +160,11 @@ public record PeftConfig(
         return JSON.writeValueAsString(this);
     }
 
+    /** Whether base parameter {@code name} trains whatever the method: it lies under one of {@link #modulesToSave}. */
+    public boolean savedModule(String name) {
+        return modulesToSave.stream().anyMatch(name::startsWith);
+    }
+
     /** The adapter bottleneck for hidden size {@code d}. */
     public int bottleneckFor(int d) {
         return bottleneck > 0 ? bottleneck : Math.max(1, d / 3);
@@ -162,47 +172,47 @@ public record PeftConfig(
 
     public PeftConfig withRank(int newRank) {
         return new PeftConfig(method, newRank, alpha, dropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withAlpha(double newAlpha) {
         return new PeftConfig(method, rank, newAlpha, dropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withDropout(double newDropout) {
         return new PeftConfig(method, rank, alpha, newDropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withTargetModules(List<String> modules) {
         return new PeftConfig(method, rank, alpha, dropout, modules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withBottleneck(int newBottleneck) {
         return new PeftConfig(method, rank, alpha, dropout, targetModules, newBottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withPhases(List<Integer> ranks, List<Double> sigmas, int perPhase) {
         return new PeftConfig(method, rank, alpha, dropout, targetModules, bottleneck, ranks, sigmas, perPhase,
-                filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                filmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withFilmDim(int newFilmDim) {
         return new PeftConfig(method, rank, alpha, dropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, newFilmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, newFilmDim, lambdaRank, lambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withRegularization(double newLambdaRank, double newLambdaOrth) {
         return new PeftConfig(method, rank, alpha, dropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, newLambdaRank, newLambdaOrth, learningRate, warmupSteps);
+                modulesPerPhase, filmDim, newLambdaRank, newLambdaOrth, learningRate, warmupSteps, modulesToSave);
     }
 
     public PeftConfig withLearningRate(double newLearningRate, int newWarmupSteps) {
         return new PeftConfig(method, rank, alpha, dropout, targetModules, bottleneck, phaseRanks, phaseSigmas,
-                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, newLearningRate, newWarmupSteps);
+                modulesPerPhase, filmDim, lambdaRank, lambdaOrth, newLearningRate, newWarmupSteps, modulesToSave);
     }
 
     private static Map<String, String> targets() {

@@ -43,7 +43,7 @@ public final class CollectCommand implements Callable<Integer> {
             throw new Lodi.UsageException("no finished runs in " + outputs + " (run 'lodi reproduce' first)");
         }
         Files.createDirectories(target);
-        String markdown = ResultsTables.markdown(runs, outputs.toString());
+        String markdown = ResultsTables.markdown(runs, RunReader.readBase(outputs).orElse(null), outputs.toString());
         Path md = target.resolve("GLUE_MULTITASK_RESULTS.md");
         Path tex = target.resolve("glue_multitask_table.tex");
         Path csv = target.resolve("glue_multitask_results.csv");

@@ -11,18 +11,18 @@ import picocli.CommandLine.Option;
 /** The options every experiment command shares: the preset, the data, the base, the outputs and overrides. */
 public final class ExperimentOptions {
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = Presets.DEFAULT,
-            description = "smoke, demo (default: synthetic data, minutes), cpu (real GLUE, hours) or paper (the reference's sizes, days).")
+            description = "smoke, demo (default: synthetic data, minutes), cpu (real GLUE, a small base trained from scratch), minilm (real GLUE on the pretrained all-MiniLM-L6-v2 encoder, about 90 minutes a seed) or paper (the reference's sizes, days).")
     String preset;
 
-    @Option(names = "--glue-dir", paramLabel = "DIR", description = "A GLUE directory (SST-2/, QNLI/, MRPC/) for presets on real data (cpu, paper).")
+    @Option(names = "--glue-dir", paramLabel = "DIR", description = "A GLUE directory (SST-2/, QNLI/, MRPC/) for presets on real data (cpu, minilm, paper).")
     Path glueDir;
 
     @Option(names = "--vocab", paramLabel = "FILE",
             description = "A WordPiece vocab.txt for presets with a fixed vocabulary (default: ../shared/bert-base-uncased/vocab.txt next to the project, if present).")
     Path vocab;
 
-    @Option(names = "--base", paramLabel = "random|PATH",
-            description = "The backbone: pretrained once and cached (the default), 'random' (the reference's randomly initialised backbone), a lodi checkpoint folder or a BERT .safetensors file.")
+    @Option(names = "--base", paramLabel = "pretrained|minilm|random|PATH",
+            description = "The backbone (default: the preset's): 'pretrained' (pretrained from scratch once and cached), 'minilm' (the pretrained all-MiniLM-L6-v2 encoder from Maven Central, given an MLM head and timestep embedding once and cached), 'random' (the reference's randomly initialised backbone), a lodi checkpoint folder, or a BERT .safetensors file or .onnx export loaded as it is.")
     String base;
 
     @Option(names = "--outputs", paramLabel = "DIR", defaultValue = "outputs",
@@ -73,7 +73,7 @@ public final class ExperimentOptions {
         all.addAll(overrides);
         ExperimentConfig config = Presets.load(preset, all);
         Path fallback = defaultVocab();
-        if (!config.vocabulary().learnt() && config.vocabulary().file() == null && fallback != null) {
+        if (config.vocabulary().source().equals("file") && config.vocabulary().file() == null && fallback != null) {
             all.add("vocabulary.file=" + fallback);
             config = Presets.load(preset, all);
         }

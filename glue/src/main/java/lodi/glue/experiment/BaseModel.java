@@ -15,16 +15,17 @@ import lodi.glue.cli.Progress;
 import lodi.model.bert.Checkpoints;
 import lodi.model.bert.Denoiser;
 import lodi.model.bert.DenoiserConfig;
+import lodi.model.bert.MiniLm;
 import lodi.model.training.Pretrainer;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The backbone every run of an experiment starts from, and how to get a fresh copy of it.
  *
- * @param kind     {@code pretrained} (a lodi checkpoint this experiment pretrained and cached), {@code random}
- *                 (initialised from {@link #RANDOM_SEED}, the reference's randomly initialised backbone),
- *                 {@code checkpoint} (a lodi checkpoint folder) or {@code huggingface} (a BERT
- *                 {@code .safetensors} file loaded into a fresh denoiser)
+ * @param kind     {@code pretrained} (a lodi checkpoint this experiment pretrained, from scratch or from MiniLM,
+ *                 and cached), {@code random} (initialised from {@link #RANDOM_SEED}, the reference's randomly
+ *                 initialised backbone), {@code checkpoint} (a lodi checkpoint folder) or {@code huggingface} (a BERT
+ *                 {@code .safetensors} file or {@code .onnx} export loaded into a fresh denoiser)
  * @param location the checkpoint folder or file; null for {@code random}
  * @param config   the denoiser's shape
  */
@@ -61,9 +62,10 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
     }
 
     /**
-     * The experiment's base as {@code config.base()} says: pretrained (and cached under
-     * {@code cacheRoot/base-<hash>}, the hash covering the model shape, pretraining settings, schedule, vocabulary
-     * and data; an interrupted pretraining resumes), random, or a given checkpoint.
+     * The experiment's base as {@code config.base()} says: pretrained (from scratch, or from the MiniLM encoder
+     * for {@code minilm}, and cached under {@code cacheRoot/base-<hash>}, the hash covering the starting point, model
+     * shape, pretraining settings, schedule, vocabulary and data; an interrupted pretraining resumes), random, or a
+     * given checkpoint or encoder file.
      */
     public static BaseModel resolve(Experiment experiment, Path cacheRoot, PrintWriter out) throws IOException {
         String base = experiment.config().base();
@@ -72,7 +74,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
             case "random" -> {
                 return new BaseModel("random", null, config);
             }
-            case "pretrained" -> {
+            case "pretrained", MiniLm.NAME -> {
                 return pretrained(experiment, cacheRoot, out);
             }
             default -> {
@@ -80,18 +82,48 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
                 if (Files.isDirectory(path)) {
                     return new BaseModel("checkpoint", path, Checkpoints.load(path).config());
                 }
-                if (Files.isRegularFile(path) && path.toString().endsWith(".safetensors")) {
+                if (Files.isRegularFile(path) && (path.toString().endsWith(".safetensors") || path.toString().endsWith(".onnx"))) {
                     return new BaseModel("huggingface", path, config);
                 }
-                throw new lodi.glue.cli.Lodi.UsageException("--base " + base + ": expected 'random', 'pretrained', a lodi"
-                        + " checkpoint folder (config.json + model.safetensors) or a BERT .safetensors file");
+                throw new lodi.glue.cli.Lodi.UsageException("--base " + base + ": expected 'pretrained', 'minilm', 'random',"
+                        + " a lodi checkpoint folder (config.json + model.safetensors), or a BERT .safetensors or .onnx file");
             }
         }
+    }
+
+    /**
+     * What the base is pretrained on: the rows and, for task-formatted rows, their responses (null otherwise).
+     * With {@code texts = prompts} (the minilm preset) these are the training prompts alone, so that no label and
+     * no response of any task reaches the base.
+     */
+    public record Corpus(List<int[]> texts, List<int[]> responses) {
+    }
+
+    /** The pretraining corpus of {@code experiment}'s settings (training split only). */
+    public static Corpus corpus(Experiment experiment) {
+        var settings = experiment.config().pretraining();
+        List<int[]> texts = new ArrayList<>();
+        boolean labelled = settings.texts().equals("labelled");
+        boolean task = settings.texts().equals("task");
+        List<int[]> responses = task ? new ArrayList<>() : null;
+        experiment.train().values().forEach(examples -> examples.forEach(e -> {
+            texts.add(labelled
+                    ? IntStream.concat(IntStream.of(e.prompt()), IntStream.of(experiment.encoder().labelWord(e.task(), e.label())))
+                            .toArray()
+                    : e.prompt());
+            if (task) {
+                responses.add(e.response());
+            }
+        }));
+        return new Corpus(texts, responses);
     }
 
     /** Where the pretrained base of this experiment is (or will be) cached. */
     public static Path cacheDir(Experiment experiment, Path cacheRoot) {
         ObjectNode identity = Presets.JSON.createObjectNode();
+        if (!experiment.config().base().equals("pretrained")) {
+            identity.put("base", experiment.config().base());
+        }
         identity.set("model", Presets.JSON.valueToTree(experiment.modelConfig()));
         identity.set("pretraining", Presets.JSON.valueToTree(experiment.config().pretraining()));
         identity.set("diffusion", Presets.JSON.valueToTree(experiment.config().diffusion()));
@@ -117,29 +149,31 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
             return new BaseModel("pretrained", model, config);
         }
         var settings = experiment.config().pretraining();
-        List<int[]> texts = new ArrayList<>();
-        boolean labelled = settings.texts().equals("labelled");
-        boolean task = settings.texts().equals("task");
-        List<int[]> responses = task ? new ArrayList<>() : null;
-        experiment.train().values().forEach(examples -> examples.forEach(e -> {
-            texts.add(labelled
-                    ? IntStream.concat(IntStream.of(e.prompt()), IntStream.of(experiment.encoder().labelWord(e.task(), e.label())))
-                            .toArray()
-                    : e.prompt());
-            if (task) {
-                responses.add(e.response());
-            }
-        }));
-        out.println("base: pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser on "
-                + texts.size() + (labelled ? " labelled" : task ? " task-formatted" : "") + " training texts for "
-                + settings.steps() + " steps -> " + model);
+        Corpus corpus = corpus(experiment);
+        boolean fromMiniLm = experiment.config().base().equals(MiniLm.NAME);
+        Denoiser initial = new Denoiser(config, settings.seed());
+        if (fromMiniLm) {
+            MiniLm.loadInto(initial);
+        }
+        if (!settings.encoderTrains()) {
+            initial.namedParameters().forEach((name, p) -> p.setRequiresGrad(!name.startsWith("bert.")));
+        }
+        out.println("base: " + (fromMiniLm ? "preparing all-MiniLM-L6-v2 (" + (settings.encoderTrains()
+                ? "encoder, MLM head and timestep embedding" : "MLM head and timestep embedding; the encoder frozen")
+                + ")" : "pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser")
+                + " on " + corpus.texts().size() + switch (settings.texts()) {
+                    case "labelled" -> " labelled training texts";
+                    case "task" -> " task-formatted training texts";
+                    default -> " training prompts";
+                } + " for " + settings.steps() + " steps -> " + model);
         out.flush();
         Files.createDirectories(dir);
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
         long start = System.nanoTime();
         try (Progress progress = Progress.start("pretrain", settings.steps())) {
-            Pretrainer.run(new Denoiser(config, settings.seed()), texts,
-                    new Pretrainer.Objective(responses, settings.conditionalShare(), settings.lossWeights().equals("elbo")),
+            Pretrainer.run(initial, corpus.texts(),
+                    new Pretrainer.Objective(corpus.responses(), settings.conditionalShare(),
+                            settings.lossWeights().equals("elbo")),
                     experiment.encoder().special(), experiment.schedule(),
                     new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
                             settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),

@@ -13,6 +13,7 @@ import lodi.model.TokenBatch;
 import lodi.model.diffusion.Corruption;
 import lodi.model.diffusion.DenoisingAccuracy;
 import lodi.model.diffusion.MaskPredictor;
+import lodi.model.sampling.CandidateScorer;
 import lodi.model.sampling.SampleResult;
 import lodi.model.sampling.Sampler;
 import lodi.tensor.Tensor;
@@ -26,16 +27,25 @@ import lodi.tensor.Tensor;
  *   <li>generation accuracy: the sampler fills an all-[MASK] response after the prompt and the decoded result
  *       ([PAD]s dropped) must be the gold label word exactly ({@link Encoder#labelOf}; {@code generation_accuracy}, per task
  *       {@code sst2_generation_accuracy}, ...; {@code generation_invalid} counts responses that are no label
- *       word at all); MRPC F1 with {@code equivalent} as the positive class ({@code mrpc_generation_f1}).</li>
+ *       word at all); MRPC F1 with {@code equivalent} as the positive class ({@code mrpc_generation_f1});</li>
+ *   <li>candidate scoring: the label whose padded response has the highest likelihood when the whole response is
+ *       masked ({@link CandidateScorer}, as LLaDA scores multiple choice; {@code scored_accuracy}, per task
+ *       {@code sst2_scored_accuracy}, ..., {@code mrpc_scored_f1}): what the model knows, even where it cannot
+ *       yet write the label word exactly;</li>
+ *   <li>the published experiment's own token-level metric ({@code reference_token_accuracy},
+ *       {@link Corruption#reference}): [CLS], the label word and [SEP] masked at a per-example time, [PAD] not
+ *       scored, so that its 95–97% can be set beside lodi's numbers on the same definition.</li>
  * </ul>
  * All accuracies are fractions.
  */
 public final class Evaluator {
-    private record Chunk(List<Encoder.Encoded> examples, long[] ids, Corruption.Corrupted corrupted, TokenBatch masked) {
+    private record Chunk(List<Encoder.Encoded> examples, long[] ids, Corruption.Corrupted corrupted, TokenBatch masked,
+                         Corruption.Corrupted reference) {
     }
 
     private final Encoder encoder;
     private final Sampler sampler;
+    private final int maxLength;
     private final List<Chunk> chunks = new ArrayList<>();
     private final int size;
 
@@ -43,6 +53,7 @@ public final class Evaluator {
                      int batchSize) {
         this.encoder = encoder;
         this.sampler = sampler;
+        this.maxLength = maxLength;
         this.size = dev.size();
         List<Encoder.Encoded> sorted = new ArrayList<>(dev);
         sorted.sort(Comparator.comparingInt(Encoder.Encoded::length));
@@ -54,7 +65,8 @@ public final class Evaluator {
                     encoder.special(), maxLength);
             int[] lengths = examples.stream().mapToInt(e -> e.response().length).toArray();
             chunks.add(new Chunk(List.copyOf(examples), ids, corruption.evaluation(clean, ids),
-                    TokenBatch.maskedResponses(prompts, lengths, encoder.special(), maxLength)));
+                    TokenBatch.maskedResponses(prompts, lengths, encoder.special(), maxLength),
+                    corruption.reference(clean, ids)));
         }
     }
 
@@ -66,8 +78,10 @@ public final class Evaluator {
     /** Every metric of the class comment for {@code model} (in evaluation mode, no gradients). */
     public Map<String, Double> evaluate(MaskPredictor model, Progress progress) {
         Map<Task, long[]> tokens = new EnumMap<>(Task.class); // correct, total
-        Map<Task, int[]> generation = new EnumMap<>(Task.class); // correct, total, invalid, tp, fp, fn
+        Map<Task, LabelCounts> generation = new EnumMap<>(Task.class);
+        Map<Task, LabelCounts> scored = new EnumMap<>(Task.class);
         DenoisingAccuracy allTokens = new DenoisingAccuracy();
+        DenoisingAccuracy referenceTokens = new DenoisingAccuracy();
         double lossSum = 0;
         long lossCount = 0;
         try (var noGrad = Autograd.noGrad()) {
@@ -83,18 +97,18 @@ public final class Evaluator {
                     lossSum += crossEntropy(logits, i, c.targets()[i]);
                     lossCount++;
                 }
+                Corruption.Corrupted reference = chunk.reference();
+                if (reference.positions().length > 0) {
+                    referenceTokens.add(model.logits(reference.batch(), reference.times(), reference.positions()),
+                            reference.targets());
+                }
                 SampleResult result = sampler.sample(model, chunk.masked(), chunk.ids());
                 for (int b = 0; b < chunk.examples().size(); b++) {
                     Encoder.Encoded example = chunk.examples().get(b);
-                    int predicted = encoder.labelOf(example.task(), result.responses()[b]);
-                    int[] counts = generation.computeIfAbsent(example.task(), t -> new int[6]);
-                    counts[0] += predicted == example.label() ? 1 : 0;
-                    counts[1]++;
-                    counts[2] += predicted < 0 ? 1 : 0;
-                    counts[3] += predicted == 1 && example.label() == 1 ? 1 : 0;
-                    counts[4] += predicted == 1 && example.label() != 1 ? 1 : 0;
-                    counts[5] += predicted != 1 && example.label() == 1 ? 1 : 0;
+                    generation.computeIfAbsent(example.task(), t -> new LabelCounts())
+                            .add(encoder.labelOf(example.task(), result.responses()[b]), example.label());
                 }
+                score(model, chunk.examples(), scored);
                 if (progress != null) {
                     progress.step(chunk.examples().size());
                 }
@@ -103,21 +117,76 @@ public final class Evaluator {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", allTokens.accuracy());
         metrics.put("loss", lossSum / Math.max(1, lossCount));
-        int correct = generation.values().stream().mapToInt(c -> c[0]).sum();
-        int total = generation.values().stream().mapToInt(c -> c[1]).sum();
-        metrics.put("generation_accuracy", (double) correct / Math.max(1, total));
-        metrics.put("generation_invalid", (double) generation.values().stream().mapToInt(c -> c[2]).sum() / Math.max(1, total));
+        metrics.put("generation_accuracy", LabelCounts.accuracy(generation.values()));
+        metrics.put("generation_invalid", LabelCounts.invalid(generation.values()));
         for (Task task : generation.keySet()) {
-            int[] counts = generation.get(task);
             metrics.put(task.shortName() + "_accuracy", (double) tokens.get(task)[0] / tokens.get(task)[1]);
-            metrics.put(task.shortName() + "_generation_accuracy", (double) counts[0] / counts[1]);
+            metrics.put(task.shortName() + "_generation_accuracy", generation.get(task).accuracy());
             if (task == Task.MRPC) {
-                int truePositives = counts[3];
-                metrics.put("mrpc_generation_f1", truePositives == 0 ? 0.0
-                        : 2.0 * truePositives / (2.0 * truePositives + counts[4] + counts[5]));
+                metrics.put("mrpc_generation_f1", generation.get(task).f1());
             }
         }
+        metrics.put("scored_accuracy", LabelCounts.accuracy(scored.values()));
+        for (Task task : scored.keySet()) {
+            metrics.put(task.shortName() + "_scored_accuracy", scored.get(task).accuracy());
+            if (task == Task.MRPC) {
+                metrics.put("mrpc_scored_f1", scored.get(task).f1());
+            }
+        }
+        metrics.put("reference_token_accuracy", referenceTokens.accuracy());
         return metrics;
+    }
+
+    /** Candidate scoring of a chunk's examples, one scorer call per task (its label words share one length). */
+    private void score(MaskPredictor model, List<Encoder.Encoded> examples, Map<Task, LabelCounts> scored) {
+        for (Task task : Task.values()) {
+            List<Encoder.Encoded> ofTask = examples.stream().filter(e -> e.task() == task).toList();
+            if (ofTask.isEmpty()) {
+                continue;
+            }
+            CandidateScorer.Scores scores = CandidateScorer.score(model, ofTask.stream().map(Encoder.Encoded::prompt).toList(),
+                    encoder.labels(task), encoder.special(), maxLength, CandidateScorer.LengthNorm.SUM);
+            LabelCounts counts = scored.computeIfAbsent(task, t -> new LabelCounts());
+            for (int i = 0; i < ofTask.size(); i++) {
+                counts.add(scores.best()[i], ofTask.get(i).label());
+            }
+        }
+    }
+
+    /** Predicted against gold labels of one task: correct, total, invalid (-1) and MRPC's positive class counts. */
+    private static final class LabelCounts {
+        int correct;
+        int total;
+        int invalid;
+        int truePositives;
+        int falsePositives;
+        int falseNegatives;
+
+        void add(int predicted, int gold) {
+            correct += predicted == gold ? 1 : 0;
+            total++;
+            invalid += predicted < 0 ? 1 : 0;
+            truePositives += predicted == 1 && gold == 1 ? 1 : 0;
+            falsePositives += predicted == 1 && gold != 1 ? 1 : 0;
+            falseNegatives += predicted != 1 && gold == 1 ? 1 : 0;
+        }
+
+        double accuracy() {
+            return (double) correct / total;
+        }
+
+        /** F1 with label 1 as the positive class. */
+        double f1() {
+            return truePositives == 0 ? 0.0 : 2.0 * truePositives / (2.0 * truePositives + falsePositives + falseNegatives);
+        }
+
+        static double accuracy(java.util.Collection<LabelCounts> tasks) {
+            return (double) tasks.stream().mapToInt(c -> c.correct).sum() / Math.max(1, tasks.stream().mapToInt(c -> c.total).sum());
+        }
+
+        static double invalid(java.util.Collection<LabelCounts> tasks) {
+            return (double) tasks.stream().mapToInt(c -> c.invalid).sum() / Math.max(1, tasks.stream().mapToInt(c -> c.total).sum());
+        }
     }
 
     private static double crossEntropy(Tensor logits, int row, int target) {

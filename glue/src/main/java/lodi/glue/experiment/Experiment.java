@@ -75,6 +75,9 @@ public final class Experiment {
 
     private static Vocabulary vocabulary(ExperimentConfig config, GlueData data) throws IOException {
         var settings = config.vocabulary();
+        if (settings.source().equals("minilm")) {
+            return lodi.model.bert.MiniLm.vocabulary();
+        }
         if (!settings.learnt()) {
             if (settings.file() == null) {
                 throw new Lodi.UsageException("this preset needs a WordPiece vocabulary: pass --vocab FILE"

@@ -1,5 +1,6 @@
 package lodi.glue.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import lodi.model.bert.DenoiserConfig;
@@ -17,9 +18,10 @@ import tools.jackson.databind.JsonNode;
  * @param description one line on what the preset is for and what it costs
  * @param peft        per method, settings over {@code PeftConfig}'s defaults: {@code learning_rate} and
  *                    {@code warmup_steps} (linear warm-up, then cosine decay to 0 at {@code training.steps}), rank, ...
- * @param base        the backbone: {@code pretrained} (pretrain once and cache), {@code random} (the reference's
- *                    randomly initialised backbone) or a path (a lodi checkpoint folder or a HuggingFace BERT
- *                    {@code .safetensors} file)
+ * @param base        the backbone: {@code pretrained} (pretrain once and cache), {@code minilm} (the pretrained
+ *                    all-MiniLM-L6-v2 encoder, given its MLM head and timestep embedding by the pretraining stage
+ *                    and cached), {@code random} (the reference's randomly initialised backbone) or a path (a lodi
+ *                    checkpoint folder, or a HuggingFace BERT {@code .safetensors} file or {@code .onnx} export)
  */
 public record ExperimentConfig(String preset, String description, String base, Data data, VocabularySettings vocabulary,
                                DenoiserConfig model, Diffusion diffusion, Pretraining pretraining, Training training,
@@ -51,7 +53,8 @@ public record ExperimentConfig(String preset, String description, String base, D
     /**
      * The WordPiece vocabulary.
      *
-     * @param source {@code learnt} (built from the training texts with {@code size} tokens) or {@code file}
+     * @param source {@code learnt} (built from the training texts with {@code size} tokens), {@code file}, or
+     *               {@code minilm} (the MiniLM encoder's own, bert-base-uncased's 30,522 tokens)
      * @param size   the learnt vocabulary's size
      * @param file   a {@code vocab.txt} (e.g. bert-base-uncased's) when {@code source} is {@code file}
      */
@@ -81,10 +84,16 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param lossWeights {@code elbo} (each masked token weighted by the schedule's ELBO weight, up to T at the first
      *              step) or {@code row} (every row weighs the same, its masked tokens sharing the weight: less gradient
      *              noise, and an answer token is not drowned by a long prompt's masked tokens)
+     * @param trainEncoder whether the encoder ({@code bert.*}) trains too, or only the parts a pretrained encoder
+     *              lacks (the MLM head and the timestep embedding); absent means true
      */
     public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
                               int warmupSteps, double weightDecay, double clipNorm, long seed, double conditionalShare,
-                              String lossWeights) {
+                              String lossWeights, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean trainEncoder) {
+        public boolean encoderTrains() {
+            return trainEncoder == null || trainEncoder;
+        }
+
         public Pretraining {
             if (!texts.equals("prompts") && !texts.equals("labelled") && !texts.equals("task")) {
                 throw new IllegalArgumentException("pretraining.texts must be 'prompts', 'labelled' or 'task', not '"
@@ -109,10 +118,20 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param mixture            {@code proportional} (each epoch visits every training example once) or
      *                           {@code temperature} (task shares ∝ size^(1/mixtureTemperature))
      * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
+     * @param lengthGroups       micro-batches per batch: the batch's examples (drawn as the mixture says) sorted by
+     *                           length and cut into this many groups, each padded only to its own longest row, their
+     *                           gradients summed before the step; the same loss as one padded batch up to float
+     *                           rounding, with far less work on [PAD]. Absent means 1 (one padded batch)
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
-                           List<Integer> seeds, String mixture, double mixtureTemperature, int bucketWindow) {
+                           List<Integer> seeds, String mixture, double mixtureTemperature, int bucketWindow,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer lengthGroups) {
+
+        /** {@link #lengthGroups}, 1 where absent. */
+        public int microBatches() {
+            return lengthGroups == null ? 1 : lengthGroups;
+        }
 
         public List<PeftMethod> parsedMethods() {
             return methods.stream().map(PeftMethod::parse).toList();

@@ -2,18 +2,30 @@ package lodi.glue.experiment;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import lodi.glue.results.RunReader;
+import lodi.model.bert.Denoiser;
 import lodi.peft.PeftMethod;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The methods × seeds grid of an experiment, run one after the other; complete runs are skipped. */
 public final class Grid {
     private Grid() {
     }
 
-    /** Runs every (method, seed) into {@code runsRoot}; returns how many were trained now. */
+    /**
+     * Evaluates the base alone into {@code runsRoot/base_metrics.json} (unless it is there for this base and data),
+     * then runs every (method, seed) into {@code runsRoot}; returns how many were trained now.
+     */
     public static int run(Experiment experiment, BaseModel base, List<PeftMethod> methods, List<Integer> seeds,
                           Path runsRoot, PrintWriter out) throws IOException {
+        evaluateBase(experiment, base, runsRoot, out);
         RunTrainer trainer = new RunTrainer(experiment, base, out);
         int trained = 0;
         int index = 0;
@@ -25,5 +37,36 @@ public final class Grid {
             }
         }
         return trained;
+    }
+
+    /**
+     * The base, with no fine-tuning, through the same evaluator as every run: {@code base_metrics.json} holds
+     * {@code base}, {@code data} and {@code metrics} (the keys of a run's {@code final_eval_metrics}). Written through
+     * a temporary file; an existing file for the same base and data is kept.
+     */
+    static void evaluateBase(Experiment experiment, BaseModel base, Path runsRoot, PrintWriter out) throws IOException {
+        Path file = runsRoot.resolve(RunReader.BASE_METRICS);
+        ObjectNode identity = Presets.JSON.createObjectNode();
+        identity.set("base", base.toJson());
+        identity.set("data", RunTrainer.dataNode(experiment));
+        if (Files.isRegularFile(file)) {
+            JsonNode saved = Presets.JSON.readTree(Files.readString(file));
+            if (saved.path("base").equals(identity.get("base")) && saved.path("data").equals(identity.get("data"))) {
+                return;
+            }
+        }
+        out.println("base: evaluating the base alone (no fine-tuning) -> " + file);
+        out.flush();
+        Denoiser model = base.load();
+        model.eval();
+        Map<String, Double> metrics = experiment.evaluator().evaluate(model, null);
+        identity.set("metrics", Presets.JSON.valueToTree(metrics));
+        Files.createDirectories(runsRoot);
+        Path temporary = runsRoot.resolve(RunReader.BASE_METRICS + ".tmp");
+        Files.writeString(temporary, Presets.JSON.writeValueAsString(identity));
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        out.printf(Locale.ROOT, "base: token accuracy %.2f%%, generation accuracy %.2f%%, scored accuracy %.2f%%%n",
+                100 * metrics.get("accuracy"), 100 * metrics.get("generation_accuracy"), 100 * metrics.get("scored_accuracy"));
+        out.flush();
     }
 }

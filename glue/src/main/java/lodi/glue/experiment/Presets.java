@@ -19,7 +19,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The four presets ({@code smoke}, {@code demo}, {@code cpu}, {@code paper}) and command-line overrides.
+ * The presets ({@code smoke}, {@code demo}, {@code cpu}, {@code minilm}, {@code paper}) and command-line overrides.
  *
  * <p>An override {@code path=value} names an existing key by its dotted path ({@code training.steps=200},
  * {@code peft.full_ft.learning_rate=1e-4}, {@code data.train_caps.sst2=500}); the value is read as the
@@ -29,8 +29,13 @@ import tools.jackson.databind.node.ObjectNode;
  * unknown key is an error listing the keys valid at that level.
  */
 public final class Presets {
-    public static final List<String> NAMES = List.of("smoke", "demo", "cpu", "paper");
+    public static final List<String> NAMES = List.of("smoke", "demo", "cpu", "minilm", "paper");
     public static final String DEFAULT = "demo";
+    /**
+     * Settings a preset may leave out (absent is their default, and a run folder made without them stays the same
+     * configuration) that an override may still set.
+     */
+    static final List<String> OPTIONAL_KEYS = List.of("training.length_groups", "pretraining.train_encoder");
 
     /** snake_case JSON for the config tree, indented when written. */
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -79,6 +84,10 @@ public final class Presets {
             JsonNode child = parent.get(keys[i]);
             if (child == null && i == 2 && keys.length == 3 && keys[0].equals("peft")) {
                 // A method's settings may name any PeftConfig key; PeftConfig.fromJson checks them.
+                parent.set(keys[i], parseLoose(value));
+                return;
+            }
+            if (child == null && i == keys.length - 1 && OPTIONAL_KEYS.contains(path)) {
                 parent.set(keys[i], parseLoose(value));
                 return;
             }
@@ -172,6 +181,8 @@ public final class Presets {
         require(training.steps() > 0 && training.batchSize() > 0 && training.evalEvery() > 0
                 && training.evalBatchSize() > 0 && training.bucketWindow() > 0,
                 "training.steps, batch_size, eval_every, eval_batch_size and bucket_window must be positive");
+        require(training.microBatches() >= 1 && training.microBatches() <= training.batchSize(),
+                "training.length_groups must lie in [1, training.batch_size], got " + training.microBatches());
         require(List.of("proportional", "temperature").contains(training.mixture()),
                 "training.mixture must be proportional or temperature, got '" + training.mixture() + "'");
         require(training.mixtureTemperature() > 0, "training.mixture_temperature must be positive");
@@ -183,8 +194,8 @@ public final class Presets {
         require(List.of("greedy", "temperature").contains(sampler.choice()),
                 "sampler.choice must be greedy or temperature, got '" + sampler.choice() + "'");
         require(sampler.steps() > 0, "sampler.steps must be positive");
-        require(List.of("learnt", "file").contains(config.vocabulary().source()),
-                "vocabulary.source must be learnt or file, got '" + config.vocabulary().source() + "'");
+        require(List.of("learnt", "file", "minilm").contains(config.vocabulary().source()),
+                "vocabulary.source must be learnt, file or minilm, got '" + config.vocabulary().source() + "'");
         for (Map<String, Integer> perTask : List.of(config.data().trainCaps(), training.evalCaps(),
                 config.data().syntheticTrain(), config.data().syntheticDev())) {
             perTask.keySet().forEach(lodi.glue.data.Task::parse);

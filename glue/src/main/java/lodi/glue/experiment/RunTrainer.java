@@ -5,12 +5,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import lodi.autograd.ElementwiseOps;
 import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
@@ -123,22 +126,11 @@ public final class RunTrainer {
             progress.step(start);
             for (long step = start; step < steps; step++) {
                 List<Encoder.Encoded> examples = mixture.batch(step);
-                TokenBatch clean = TokenBatch.of(examples.stream().map(Encoder.Encoded::prompt).toList(),
-                        examples.stream().map(Encoder.Encoded::response).toList(), experiment.encoder().special(),
-                        settings.maxLength());
-                long[] ids = examples.stream().mapToLong(Encoder.Encoded::id).toArray();
-                Corruption.Corrupted corrupted = corruption.training(clean, ids, seed, step);
                 model.setDropoutSeed(CounterRng.bits(seed, step, -1));
                 peft.train(true);
                 TrainingStep.Result result;
                 try {
-                    result = trainingStep.run(step, () -> {
-                        Variable loss = LossOps.crossEntropy(
-                                peft.trainingLogits(corrupted.batch(), corrupted.times(), corrupted.positions()),
-                                corrupted.targets());
-                        Variable regularization = peft.regularization();
-                        return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
-                    });
+                    result = trainingStep.run(step, lossParts(peft, examples, corruption, seed, step));
                 } catch (TrainingStep.DivergedException e) {
                     throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
                 }
@@ -166,6 +158,65 @@ public final class RunTrainer {
         return new Outcome(dir, false, true);
     }
 
+    /**
+     * The step's loss over {@code examples}: one padded batch, cross-entropy over its masked positions plus the
+     * method's regularisation; or, with {@code training.length_groups} G &gt; 1, G micro-batches of similar length
+     * (the examples sorted by length, ties in mixture order), each the fused loss of its masked positions divided
+     * by the whole batch's count, the regularisation added to the first, each with its own dropout seed. Corruption is
+     * keyed by example, not by row, so every example is masked the same either way.
+     */
+    List<Supplier<Variable>> lossParts(PeftModel peft, List<Encoder.Encoded> examples,
+                                                                   Corruption corruption, int seed, long step) {
+        var settings = experiment.config().training();
+        int groups = settings.microBatches();
+        if (groups == 1) {
+            Corruption.Corrupted corrupted = corrupt(examples, corruption, seed, step);
+            return List.of(() -> {
+                Variable loss = LossOps.crossEntropy(
+                        peft.trainingLogits(corrupted.batch(), corrupted.times(), corrupted.positions()),
+                        corrupted.targets());
+                Variable regularization = peft.regularization();
+                return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
+            });
+        }
+        List<Encoder.Encoded> sorted = new ArrayList<>(examples);
+        sorted.sort(Comparator.comparingInt(Encoder.Encoded::length));
+        int size = Math.ceilDiv(sorted.size(), groups);
+        List<Corruption.Corrupted> parts = new ArrayList<>();
+        int scored = 0;
+        for (int from = 0; from < sorted.size(); from += size) {
+            Corruption.Corrupted part = corrupt(sorted.subList(from, Math.min(from + size, sorted.size())), corruption,
+                    seed, step);
+            parts.add(part);
+            scored += part.positions().length;
+        }
+        float divisor = scored;
+        List<Supplier<Variable>> losses = new ArrayList<>();
+        for (int g = 0; g < parts.size(); g++) {
+            Corruption.Corrupted part = parts.get(g);
+            boolean first = g == 0;
+            long dropoutSeed = CounterRng.bits(seed, step, -1 - g);
+            losses.add(() -> {
+                peft.base().setDropoutSeed(dropoutSeed); // micro-batches must not share dropout masks
+                float[] ones = new float[part.positions().length];
+                Arrays.fill(ones, 1f);
+                Variable loss = peft.trainingLoss(part.batch(), part.times(), part.positions(), part.targets(), ones,
+                        divisor);
+                Variable regularization = first ? peft.regularization() : null;
+                return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
+            });
+        }
+        return losses;
+    }
+
+    private Corruption.Corrupted corrupt(List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
+        TokenBatch clean = TokenBatch.of(examples.stream().map(Encoder.Encoded::prompt).toList(),
+                examples.stream().map(Encoder.Encoded::response).toList(), experiment.encoder().special(),
+                experiment.config().training().maxLength());
+        long[] ids = examples.stream().mapToLong(Encoder.Encoded::id).toArray();
+        return corruption.training(clean, ids, seed, step);
+    }
+
     private void finish(Path dir, PeftModel peft, History history, int steps) throws IOException {
         Evaluation best = history.best();
         Evaluation last = history.evaluations.getLast();
@@ -176,7 +227,7 @@ public final class RunTrainer {
         summary.set("final_eval_metrics", Presets.JSON.valueToTree(last.metrics()));
         summary.put("total_steps", steps);
         summary.put("training_wall_clock_seconds", history.wallSeconds);
-        summary.set("data", dataNode());
+        summary.set("data", dataNode(experiment));
         peft.saveTrainable(dir);
         Files.writeString(dir.resolve("evaluation_history.json"), Presets.JSON.writeValueAsString(history.evaluationsJson()));
         Files.writeString(dir.resolve("training_history.json"), Presets.JSON.writeValueAsString(history.stepsJson()));
@@ -188,7 +239,8 @@ public final class RunTrainer {
         out.flush();
     }
 
-    private ObjectNode dataNode() {
+    /** What a run's or the base's evaluation was on: {@code synthetic} and the data's {@code description}. */
+    static ObjectNode dataNode(Experiment experiment) {
         ObjectNode data = Presets.JSON.createObjectNode();
         data.put("synthetic", experiment.data().synthetic());
         data.put("description", experiment.data().description());
@@ -269,7 +321,7 @@ public final class RunTrainer {
             return;
         }
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -21,11 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads run folders named {@code multitask_{method}_seed{seed}_frozen} the way the reference's collection
  * script does: {@code training_summary.json} first ({@code best_metric}, {@code final_eval_metrics}), else
  * {@code evaluation_history.json} (best and last {@code accuracy}). {@code params.json} adds the trainable
- * share and {@code config.json} whether the data was synthetic.
+ * share and {@code config.json} whether the data was synthetic. {@link #readBase} reads the base's own
+ * evaluation, {@code base_metrics.json}.
  */
 public final class RunReader {
     private static final Pattern RUN_NAME = Pattern.compile("multitask_(.+)_seed(-?\\d+)_frozen");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** The base's evaluation beside the run folders. */
+    public static final String BASE_METRICS = "base_metrics.json";
 
     private RunReader() {
     }
@@ -84,17 +87,42 @@ public final class RunReader {
         if (best == null) {
             return Optional.empty();
         }
-        Map<String, Double> perTask = new LinkedHashMap<>();
-        for (String key : RunRecord.PER_TASK_KEYS.keySet()) {
-            perTask.put(key, number(finalMetrics.path(key)));
-        }
+        Map<String, Double> metrics = metrics(finalMetrics);
         Path paramsFile = dir.resolve("params.json");
         Double trainable = Files.exists(paramsFile) ? number(parse(paramsFile).path("trainable_percent")) : null;
         Double wall = Files.exists(summaryFile) ? number(parse(summaryFile).path("training_wall_clock_seconds")) : null;
         Path configFile = dir.resolve("config.json");
         boolean synthetic = Files.exists(configFile) && parse(configFile).path("data").path("synthetic").asBoolean(false);
         return Optional.of(new RunRecord(method, seed, dir.getFileName().toString(), best, last,
-                number(finalMetrics.path("generation_accuracy")), perTask, trainable, wall, synthetic));
+                number(finalMetrics.path("generation_accuracy")), metrics, trainable, wall, synthetic));
+    }
+
+    /**
+     * The base evaluated alone ({@code base_metrics.json} in {@code outputs}) as a record named
+     * {@link RunRecord#BASE} with seed 0, its token-level accuracy as best and final; empty when there is none.
+     */
+    public static Optional<RunRecord> readBase(Path outputs) throws IOException {
+        Path file = outputs.resolve(BASE_METRICS);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode node = parse(file);
+        JsonNode metrics = node.path("metrics");
+        Double accuracy = number(metrics.path("accuracy"));
+        return Optional.of(new RunRecord(RunRecord.BASE, 0, BASE_METRICS, accuracy, accuracy,
+                number(metrics.path("generation_accuracy")), metrics(metrics), null, null,
+                node.path("data").path("synthetic").asBoolean(false)));
+    }
+
+    private static Map<String, Double> metrics(JsonNode finalMetrics) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (String key : RunRecord.PER_TASK_KEYS.keySet()) {
+            metrics.put(key, number(finalMetrics.path(key)));
+        }
+        for (String key : RunRecord.SCORING_KEYS.keySet()) {
+            metrics.put(key, number(finalMetrics.path(key)));
+        }
+        return metrics;
     }
 
     private static JsonNode parse(Path file) throws IOException {

@@ -29,7 +29,7 @@ class ExperimentCommandsTest {
         assertTrue(oneLine(run(2, "train", "--method", "lora")[1])
                 .contains("unknown method 'lora'; valid methods: full_ft, bitfit, adapters, weight_lora, lora_diffusion"));
         assertTrue(oneLine(run(2, "reproduce", "--preset", "quick")[1])
-                .contains("unknown preset 'quick'; valid presets: smoke, demo, cpu, paper"));
+                .contains("unknown preset 'quick'; valid presets: smoke, demo, cpu, minilm, paper"));
         assertTrue(oneLine(run(2, "reproduce", "--preset", "cpu", "--vocab", "vocab.txt")[1]).contains("pass --glue-dir DIR"));
         assertTrue(oneLine(run(2, "reproduce", "--set", "training.rate=1")[1]).contains("unknown setting 'training.rate'; valid keys under training: steps"));
         assertTrue(oneLine(run(2, "reproduce", "--preset", "smoke", "--methods", "full_ft,adaptors")[1])

@@ -1,6 +1,7 @@
 package lodi.glue.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,10 @@ class EvaluatorTest {
                     sepAt++;
                 }
                 int[] answer = answers.get(Arrays.toString(Arrays.copyOfRange(batch.ids(), start + 1, sepAt)));
-                logits.data()[i * vocabSize + answer[positions[i] - sepAt - 1]] = 10;
+                int inResponse = positions[i] - sepAt - 1;
+                if (inResponse >= 0 && inResponse < answer.length) { // [CLS] and the closing [SEP] are not known
+                    logits.data()[i * vocabSize + answer[inResponse]] = 10;
+                }
             }
             return logits;
         }
@@ -65,6 +69,9 @@ class EvaluatorTest {
                 int first = batch.responsePositions(row)[0];
                 int length = positions[i] - first;
                 int responseLength = batch.responsePositions(row).length;
+                if (length < 0 || length >= responseLength) {
+                    continue; // [CLS] and the closing [SEP] are not known
+                }
                 Task task = java.util.stream.Stream.of(Task.SST2, Task.MRPC).filter(t -> encoder.responseLength(t) == responseLength).findFirst().orElseThrow();
                 logits.data()[i * vocabSize + encoder.labels(task).get(0)[length]] = 10;
             }
@@ -98,11 +105,18 @@ class EvaluatorTest {
         assertEquals(1.0, reader.get("generation_accuracy"));
         assertEquals(1.0, reader.get("accuracy"));
         assertEquals(1.0, reader.get("mrpc_generation_f1"));
+        assertEquals(1.0, reader.get("scored_accuracy"));
+        assertEquals(1.0, reader.get("sst2_scored_accuracy"));
+        assertEquals(1.0, reader.get("mrpc_scored_f1"));
+        double reference = reader.get("reference_token_accuracy");
+        assertTrue(reference > 0.3 && reference < 1, "label words right, [CLS] and [SEP] wrong: " + reference);
 
         Map<String, Double> blind = evaluator.evaluate(new PromptBlind(encoder, vocab), null);
         double labelZero = dev.stream().filter(e -> e.label() == 0).count() / (double) dev.size();
         assertEquals(labelZero, blind.get("generation_accuracy"), 1e-12);
         assertEquals(0.0, blind.get("mrpc_generation_f1"), "never saying 'equivalent' finds no positive");
         assertEquals(0.0, blind.get("generation_invalid"));
+        assertEquals(labelZero, blind.get("scored_accuracy"), 1e-12);
+        assertEquals(0.0, blind.get("mrpc_scored_f1"));
     }
 }

@@ -73,7 +73,7 @@ class PresetsTest {
         var method = assertThrows(IllegalArgumentException.class, () -> Presets.load("demo", List.of("training.methods=lora")));
         assertTrue(method.getMessage().contains("valid methods: full_ft, bitfit, adapters, weight_lora, lora_diffusion"));
         var preset = assertThrows(Lodi.UsageException.class, () -> Presets.load("fast", List.of()));
-        assertEquals("unknown preset 'fast'; valid presets: smoke, demo, cpu, paper", preset.getMessage());
+        assertEquals("unknown preset 'fast'; valid presets: smoke, demo, cpu, minilm, paper", preset.getMessage());
         assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("training.steps")));
     }
 }

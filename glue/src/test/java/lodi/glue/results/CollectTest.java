@@ -25,8 +25,11 @@ class CollectTest {
         Files.writeString(dir.resolve("training_summary.json"), String.format(Locale.ROOT, """
                 {"best_metric": %s, "total_steps": 300, "training_wall_clock_seconds": %s,
                  "final_eval_metrics": {"accuracy": %s, "generation_accuracy": %s, "sst2_generation_accuracy": %s,
-                   "qnli_generation_accuracy": 0.5, "mrpc_generation_accuracy": 0.625, "mrpc_generation_f1": 0.75}}
-                """, best, 10.0 + seed, last, gen, sst2));
+                   "qnli_generation_accuracy": 0.5, "mrpc_generation_accuracy": 0.625, "mrpc_generation_f1": 0.75,
+                   "generation_invalid": 0.125, "scored_accuracy": %s, "sst2_scored_accuracy": %s,
+                   "qnli_scored_accuracy": 0.625, "mrpc_scored_accuracy": 0.75, "mrpc_scored_f1": 0.8,
+                   "reference_token_accuracy": 0.96}}
+                """, best, 10.0 + seed, last, gen, sst2, gen + 0.05, sst2 + 0.05));
         Files.writeString(dir.resolve("params.json"), String.format(Locale.ROOT, "{\"trainable_percent\": %s}", trainable));
         Files.writeString(dir.resolve("config.json"), "{\"data\": {\"synthetic\": true}}");
     }
@@ -39,6 +42,13 @@ class CollectTest {
         // An unfinished run (no results yet) and an unrelated folder are not collected.
         Files.createDirectories(temp.resolve("glue_multitask/multitask_bitfit_seed42_frozen"));
         Files.createDirectories(temp.resolve("glue_multitask/notes"));
+        // The base evaluated alone is a row of the by-method tables.
+        Files.writeString(temp.resolve("glue_multitask/base_metrics.json"), """
+                {"base": {"kind": "pretrained", "path": "outputs/cache/base/model"}, "data": {"synthetic": true},
+                 "metrics": {"accuracy": 0.6, "generation_accuracy": 0.55, "sst2_generation_accuracy": 0.7,
+                   "generation_invalid": 0.25, "scored_accuracy": 0.625, "sst2_scored_accuracy": 0.75,
+                   "reference_token_accuracy": 0.9}}
+                """);
         Path historyOnly = Files.createDirectories(temp.resolve("glue_multitask/multitask_adapters_seed44_frozen"));
         Files.writeString(historyOnly.resolve("evaluation_history.json"), """
                 [{"step": 100, "metrics": {"accuracy": 0.5, "generation_accuracy": 0.25}},

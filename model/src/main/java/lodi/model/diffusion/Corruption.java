@@ -1,5 +1,7 @@
 package lodi.model.diffusion;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 import lodi.model.SpecialTokens;
 import lodi.model.TokenBatch;
@@ -38,6 +40,8 @@ public final class Corruption {
     private static final int PURPOSE_MASK = 1;
     private static final int PURPOSE_FORCE = 2;
     private static final int PURPOSE_MODE = 3;
+    /** The seed of {@link #reference}. */
+    private static final long REFERENCE_SEED = 0x5EF_E7A1L;
 
     private final NoiseSchedule schedule;
     private final SpecialTokens special;
@@ -105,6 +109,43 @@ public final class Corruption {
     /** The evaluation corruption: a fixed seed, so the same example id always gets the same time and mask. */
     public Corrupted evaluation(TokenBatch clean, long[] exampleIds) {
         return corrupt(clean, exampleIds, EVALUATION_SEED, 0);
+    }
+
+    /**
+     * The published experiment's token-level evaluation, for comparison with its figures: the target is
+     * {@code [CLS] label-word [SEP]} (row b's first position, its response tokens that are not [PAD], and its
+     * closing [SEP]), each of these masked independently with probability 1 − ᾱ(t) at a per-example time t (a fixed
+     * seed), with no re-draw, so an example may contribute nothing. Unlike {@link #evaluation} it scores the
+     * trivially predictable [CLS] and [SEP] and skips the response's [PAD]s.
+     */
+    public Corrupted reference(TokenBatch clean, long[] exampleIds) {
+        int[] ids = clean.ids().clone();
+        float[] times = new float[clean.batch()];
+        List<Integer> positions = new ArrayList<>();
+        for (int b = 0; b < clean.batch(); b++) {
+            int from = b * clean.seqLen();
+            int last = from + clean.lengths()[b] - 1;
+            double time = schedule.sampleTime(CounterRng.uniform(REFERENCE_SEED, stream(exampleIds[b], 0, PURPOSE_TIME, 0), 0));
+            times[b] = (float) time;
+            int[] target = IntStream.rangeClosed(from, last)
+                    .filter(i -> i == from || i == last || (clean.response()[i] && clean.ids()[i] != special.pad()))
+                    .toArray();
+            long stream = stream(exampleIds[b], 0, PURPOSE_MASK, 0);
+            for (int k = 0; k < target.length; k++) {
+                if (CounterRng.uniform(REFERENCE_SEED, stream, k) < schedule.maskProbability(time)) {
+                    positions.add(target[k]);
+                }
+            }
+        }
+        int[] scored = positions.stream().mapToInt(Integer::intValue).toArray();
+        int[] targets = new int[scored.length];
+        float[] weights = new float[scored.length];
+        for (int n = 0; n < scored.length; n++) {
+            targets[n] = ids[scored[n]];
+            weights[n] = 1;
+            ids[scored[n]] = special.mask();
+        }
+        return new Corrupted(clean.withIds(ids), scored, targets, times, weights);
     }
 
     private Corrupted corrupt(TokenBatch clean, long[] exampleIds, long seed, long draw) {

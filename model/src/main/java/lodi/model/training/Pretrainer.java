@@ -51,7 +51,8 @@ public final class Pretrainer {
     }
 
     /**
-     * Trains {@code model} on {@code texts} (token ids without specials). With a {@code runDir}, resumes from
+     * Trains {@code model}'s parameters that require a gradient (all of a fresh model; a caller may freeze some) on
+     * {@code texts} (token ids without specials). With a {@code runDir}, resumes from
      * {@code runDir/checkpoint} when present, checkpoints there every {@code checkpointEvery} steps, and
      * writes the final model to {@code runDir/model}.
      */

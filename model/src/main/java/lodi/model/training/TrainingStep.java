@@ -41,15 +41,29 @@ public final class TrainingStep {
 
     /** Runs step {@code step} (0-based) and returns its loss and pre-clip gradient norm. */
     public Result run(long step, Supplier<Variable> loss) {
+        return run(step, List.of(loss));
+    }
+
+    /**
+     * Runs step {@code step} on a loss made of parts (micro-batches of one batch), each computed and
+     * back-propagated in turn so that their gradients add up before the one clip and update; the step's loss is
+     * the sum of the parts'.
+     */
+    public Result run(long step, List<Supplier<Variable>> parts) {
         schedule.apply(optimizer, step);
-        Variable value = loss.get();
-        double lossValue = value.value().get(0);
-        if (!Double.isFinite(lossValue)) {
-            lodi.autograd.Autograd.clearTape();
-            throw new DivergedException("the loss is " + lossValue + " at step " + step
-                    + "; lower the learning rate or check the data (the run stopped here)");
+        double lossValue = 0;
+        for (Supplier<Variable> part : parts) {
+            Variable value = part.get();
+            double partValue = value.value().get(0);
+            if (!Double.isFinite(partValue)) {
+                lodi.autograd.Autograd.clearTape();
+                optimizer.zeroGrad();
+                throw new DivergedException("the loss is " + partValue + " at step " + step
+                        + "; lower the learning rate or check the data (the run stopped here)");
+            }
+            value.backward();
+            lossValue += partValue;
         }
-        value.backward();
         double norm = clipNorm > 0 ? GradClip.clipGlobalNorm(trainable, clipNorm) : GradClip.globalNorm(trainable);
         if (!Double.isFinite(norm)) {
             optimizer.zeroGrad();

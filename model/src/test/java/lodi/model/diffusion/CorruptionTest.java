@@ -194,4 +194,47 @@ class CorruptionTest {
                 () -> Corruption.conditional(NoiseSchedule.linear(10), SPECIAL).training(clean, new long[] {77}, 1, 0));
         assertTrue(e.getMessage().contains("example 77"), e.getMessage());
     }
+
+    @Test
+    void referenceMasksClsTheLabelWordAndSepButNeitherPromptNorPadding() {
+        int pad = SPECIAL.pad();
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        for (int b = 0; b < 400; b++) {
+            prompts.add(new int[] {10 + b % 7, 11, 12});
+            responses.add(b % 2 == 0 ? new int[] {60, pad, pad} : new int[] {61, 62, 63});
+        }
+        TokenBatch clean = TokenBatch.of(prompts, responses, SPECIAL, 64);
+        Corruption corruption = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL);
+        Corruption.Corrupted c = corruption.reference(clean, ids(400));
+        int cls = 0;
+        int sep = 0;
+        int words = 0;
+        for (int n = 0; n < c.positions().length; n++) {
+            int position = c.positions()[n];
+            int row = position / clean.seqLen();
+            int column = position % clean.seqLen();
+            assertEquals(clean.ids()[position], c.targets()[n]);
+            assertEquals(SPECIAL.mask(), c.batch().ids()[position]);
+            assertTrue(c.targets()[n] != pad, "a [PAD] is never scored");
+            if (column == 0) {
+                cls++;
+            } else if (column == clean.lengths()[row] - 1) {
+                sep++;
+            } else {
+                assertTrue(clean.response()[position], "only [CLS], the label word and [SEP]: column " + column);
+                words++;
+            }
+        }
+        assertTrue(cls > 50 && sep > 50 && words > 100, cls + " [CLS], " + sep + " [SEP], " + words + " label-word tokens");
+        for (int i = 0; i < clean.ids().length; i++) {
+            int column = i % clean.seqLen();
+            if (column > 0 && column <= 4) {
+                assertEquals(clean.ids()[i], c.batch().ids()[i], "the prompt and its [SEP] stay whole");
+            }
+        }
+        Corruption.Corrupted again = corruption.reference(clean, ids(400));
+        assertArrayEquals(c.positions(), again.positions(), "a fixed seed");
+        assertArrayEquals(c.times(), again.times());
+    }
 }
