@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
         subcommands = {CommandLine.HelpCommand.class, ReproduceCommand.class, TrainCommand.class, EvalCommand.class,
                 PretrainCommand.class, GenerateCommand.class, CollectCommand.class, DownloadGlueCommand.class,
-                TokenizeCommand.class})
+                TokenizeCommand.class, ConvertCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
     public static final int USAGE_ERROR = 2;

@@ -24,7 +24,6 @@ class BaseCorpusTest {
                 "data.synthetic_dev.qnli=10", "data.synthetic_dev.mrpc=10"));
         Experiment experiment = Experiment.load(config, false, new PrintWriter(new StringWriter()));
         assertEquals("prompts", config.pretraining().texts());
-        assertFalse(config.pretraining().encoderTrains(), "the encoder stays MiniLM's");
 
         BaseModel.Corpus corpus = BaseModel.corpus(experiment);
         assertNull(corpus.responses(), "plain-text rows: no response position at all");
