@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import lodi.glue.cli.Progress;
 import lodi.glue.results.RunReader;
 import lodi.model.bert.Denoiser;
 import lodi.peft.PeftMethod;
@@ -59,7 +60,11 @@ public final class Grid {
         out.flush();
         Denoiser model = base.load();
         model.eval();
-        Map<String, Double> metrics = experiment.evaluator().evaluate(model, null);
+        Evaluator evaluator = experiment.evaluator();
+        Map<String, Double> metrics;
+        try (Progress progress = Progress.start("evaluate base", evaluator.size())) {
+            metrics = evaluator.evaluate(model, progress);
+        }
         identity.set("metrics", Presets.JSON.valueToTree(metrics));
         Files.createDirectories(runsRoot);
         Path temporary = runsRoot.resolve(RunReader.BASE_METRICS + ".tmp");

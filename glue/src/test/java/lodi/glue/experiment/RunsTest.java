@@ -58,7 +58,9 @@ class RunsTest {
             assertTrue(summary.path("training_wall_clock_seconds").doubleValue() > 0);
             JsonNode metrics = summary.path("final_eval_metrics");
             for (String key : List.of("accuracy", "generation_accuracy", "sst2_generation_accuracy", "qnli_generation_accuracy",
-                    "mrpc_generation_accuracy", "mrpc_generation_f1", "sst2_accuracy", "qnli_accuracy", "mrpc_accuracy", "loss")) {
+                    "mrpc_generation_accuracy", "mrpc_generation_f1", "sst2_accuracy", "qnli_accuracy", "mrpc_accuracy", "loss",
+                    "scored_accuracy", "sst2_scored_accuracy", "qnli_scored_accuracy", "mrpc_scored_accuracy", "mrpc_scored_f1",
+                    "reference_token_accuracy")) {
                 assertTrue(metrics.path(key).isNumber(), key);
             }
             JsonNode history = json(run.resolve("evaluation_history.json"));
@@ -78,8 +80,13 @@ class RunsTest {
             assertTrue(config.path("data").path("synthetic").booleanValue());
             assertTrue(config.path("data").path("description").asString().startsWith("SYNTHETIC"));
         }
+        JsonNode base = json(outputs.resolve("glue_multitask/base_metrics.json"));
+        assertEquals("pretrained", base.path("base").path("kind").asString());
+        assertTrue(base.path("data").path("synthetic").booleanValue());
+        assertTrue(base.path("metrics").path("scored_accuracy").isNumber() && base.path("metrics").path("accuracy").isNumber());
         String table = Files.readString(outputs.resolve("GLUE_MULTITASK_RESULTS.md"));
         assertTrue(table.contains("| full_ft | 42 |") && table.contains("| lora_diffusion | 42 |"), table);
+        assertTrue(table.contains("| base (no fine-tuning) |"), "the base alone is a row: " + table);
         assertTrue(table.toLowerCase().contains("synthetic"), "the table says the data was synthetic");
         assertTrue(first.out().contains("SYNTHETIC"), first.out());
 
