@@ -117,8 +117,9 @@ public final class Evaluator {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", allTokens.accuracy());
         metrics.put("loss", lossSum / Math.max(1, lossCount));
-        metrics.put("generation_accuracy", LabelCounts.accuracy(generation.values()));
-        metrics.put("generation_invalid", LabelCounts.invalid(generation.values()));
+        LabelCounts allGeneration = LabelCounts.sum(generation.values());
+        metrics.put("generation_accuracy", allGeneration.accuracy());
+        metrics.put("generation_invalid", allGeneration.invalidShare());
         for (Task task : generation.keySet()) {
             metrics.put(task.shortName() + "_accuracy", (double) tokens.get(task)[0] / tokens.get(task)[1]);
             metrics.put(task.shortName() + "_generation_accuracy", generation.get(task).accuracy());
@@ -126,7 +127,7 @@ public final class Evaluator {
                 metrics.put("mrpc_generation_f1", generation.get(task).f1());
             }
         }
-        metrics.put("scored_accuracy", LabelCounts.accuracy(scored.values()));
+        metrics.put("scored_accuracy", LabelCounts.sum(scored.values()).accuracy());
         for (Task task : scored.keySet()) {
             metrics.put(task.shortName() + "_scored_accuracy", scored.get(task).accuracy());
             if (task == Task.MRPC) {
@@ -172,7 +173,11 @@ public final class Evaluator {
         }
 
         double accuracy() {
-            return (double) correct / total;
+            return (double) correct / Math.max(1, total);
+        }
+
+        double invalidShare() {
+            return (double) invalid / Math.max(1, total);
         }
 
         /** F1 with label 1 as the positive class. */
@@ -180,12 +185,15 @@ public final class Evaluator {
             return truePositives == 0 ? 0.0 : 2.0 * truePositives / (2.0 * truePositives + falsePositives + falseNegatives);
         }
 
-        static double accuracy(java.util.Collection<LabelCounts> tasks) {
-            return (double) tasks.stream().mapToInt(c -> c.correct).sum() / Math.max(1, tasks.stream().mapToInt(c -> c.total).sum());
-        }
-
-        static double invalid(java.util.Collection<LabelCounts> tasks) {
-            return (double) tasks.stream().mapToInt(c -> c.invalid).sum() / Math.max(1, tasks.stream().mapToInt(c -> c.total).sum());
+        /** Several tasks' counts together, for their joint accuracy and invalid share (F1 stays per task). */
+        static LabelCounts sum(java.util.Collection<LabelCounts> tasks) {
+            LabelCounts sum = new LabelCounts();
+            for (LabelCounts c : tasks) {
+                sum.correct += c.correct;
+                sum.total += c.total;
+                sum.invalid += c.invalid;
+            }
+            return sum;
         }
     }
 

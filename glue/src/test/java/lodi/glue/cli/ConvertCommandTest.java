@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,19 +19,6 @@ class ConvertCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Lodi.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path miniLm() throws IOException {
         Path file = dir.resolve("all-minilm-l6-v2.onnx");
         try (InputStream in = ConvertCommandTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
@@ -45,7 +30,7 @@ class ConvertCommandTest {
     @Test
     void convertsMiniLmIntoACheckpointThatLoads() throws IOException {
         Path out = dir.resolve("minilm");
-        Run run = run("convert", miniLm().toString(), out.toString());
+        LodiRun run = LodiRun.of("convert", miniLm().toString(), out.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("6 layers, hidden 384, 12 heads, FFN 1536, 512 positions, vocabulary 30522"), run.out());
         Denoiser model = Checkpoints.load(out);
@@ -59,13 +44,13 @@ class ConvertCommandTest {
     void aTruncatedFileIsOneLineAndExitCodeTwo() throws IOException {
         byte[] bytes = Files.readAllBytes(miniLm());
         Path truncated = Files.write(dir.resolve("truncated.onnx"), Arrays.copyOf(bytes, bytes.length / 2));
-        Run run = run("convert", truncated.toString(), dir.resolve("out").toString());
+        LodiRun run = LodiRun.of("convert", truncated.toString(), dir.resolve("out").toString());
         assertEquals(Lodi.USAGE_ERROR, run.code());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().startsWith("lodi: " + truncated + ": not a readable ONNX model"), run.err());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
 
-        Run missing = run("convert", dir.resolve("absent.onnx").toString(), dir.resolve("out").toString());
+        LodiRun missing = LodiRun.of("convert", dir.resolve("absent.onnx").toString(), dir.resolve("out").toString());
         assertEquals(Lodi.USAGE_ERROR, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
     }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import lodi.glue.cli.Lodi;
+import lodi.glue.cli.LodiRun;
 import lodi.peft.PeftMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,19 +20,6 @@ class RunsTest {
     @TempDir
     Path temp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result lodi(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Lodi.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     private static JsonNode json(Path file) throws IOException {
         return Presets.JSON.readTree(Files.readString(file));
     }
@@ -42,7 +27,7 @@ class RunsTest {
     @Test
     void smokeReproduceWritesEveryRunFileAndTheTableThenSkipsFinishedRuns() throws IOException {
         Path outputs = temp.resolve("outputs");
-        Result first = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
+        LodiRun first = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
                 "--outputs", outputs.toString());
         assertEquals(0, first.code(), first.err());
         for (String method : List.of("full_ft", "lora_diffusion")) {
@@ -92,21 +77,21 @@ class RunsTest {
 
         Path summary = outputs.resolve("glue_multitask/multitask_full_ft_seed42_frozen/training_summary.json");
         var written = Files.getLastModifiedTime(summary);
-        Result again = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
+        LodiRun again = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft,lora_diffusion", "--seeds", "42",
                 "--outputs", outputs.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), again.out());
         assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
-        Result changed = lodi("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+        LodiRun changed = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
                 "--outputs", outputs.toString(), "--set", "training.steps=30");
         assertEquals(2, changed.code(), "a finished run of other settings is neither skipped nor mixed in: " + changed.out());
         assertTrue(changed.err().contains("another configuration (training.steps: 40 there, 30 now)"), changed.err());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
         Path loraRun = outputs.resolve("glue_multitask/multitask_lora_diffusion_seed42_frozen");
-        Result eval = lodi("eval", "--run", loraRun.toString());
+        LodiRun eval = LodiRun.of("eval", "--run", loraRun.toString());
         assertEquals(0, eval.code(), eval.err());
         double recorded = json(loraRun.resolve("training_summary.json")).path("final_eval_metrics").path("generation_accuracy").doubleValue();
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * recorded)), eval.out());
