@@ -128,7 +128,7 @@ abstract class AbstractPeftModel implements PeftModel {
                     + " and " + CONFIG + ")");
         }
         PeftConfig saved = PeftConfig.read(configFile);
-        Map<String, Tensor> tensors = Safetensors.read(weightsFile).tensors();
+        Map<String, Tensor> tensors = Safetensors.readWeights(weightsFile);
         Map<String, Parameter> own = trainableParameters();
         List<String> problems = new ArrayList<>();
         if (saved.method() != method()) {

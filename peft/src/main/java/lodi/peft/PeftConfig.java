@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lodi.model.io.AtomicFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -75,7 +76,7 @@ public record PeftConfig(
         if (rank < 1) {
             problems.add("rank must be ≥ 1, got " + rank);
         }
-        if (dropout < 0 || dropout >= 1) {
+        if (!(dropout >= 0 && dropout < 1)) {
             problems.add("dropout must be in [0, 1), got " + dropout);
         }
         if (bottleneck < 0) {
@@ -85,10 +86,19 @@ public record PeftConfig(
             problems.add("phase_ranks and phase_sigmas need three entries (early, middle, late), ranks ≥ 1, got "
                     + phaseRanks + " and " + phaseSigmas);
         }
+        if (!(alpha > 0) || !Double.isFinite(alpha)) {
+            problems.add("alpha must be a positive number, got " + alpha);
+        }
+        if (!(lambdaRank >= 0) || !(lambdaOrth >= 0) || !Double.isFinite(lambdaRank) || !Double.isFinite(lambdaOrth)) {
+            problems.add("lambda_rank and lambda_orth must be numbers ≥ 0, got " + lambdaRank + " and " + lambdaOrth);
+        }
+        if (phaseSigmas.stream().anyMatch(sigma -> !Double.isFinite(sigma))) {
+            problems.add("phase_sigmas must be finite, got " + phaseSigmas);
+        }
         if (modulesPerPhase < 1 || filmDim < 1) {
             problems.add("modules_per_phase and film_dim must be ≥ 1, got " + modulesPerPhase + " and " + filmDim);
         }
-        if (learningRate <= 0 || warmupSteps < 0) {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate) || warmupSteps < 0) {
             problems.add("learning_rate must be > 0 and warmup_steps ≥ 0, got " + learningRate + " and " + warmupSteps);
         }
         if (!problems.isEmpty()) {
@@ -133,7 +143,9 @@ public record PeftConfig(
         try {
             return JSON.treeToValue(merged, PeftConfig.class);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(method + " settings " + overrides + ": " + e.getOriginalMessage());
+            // the constructor's own check arrives wrapped; its message names the value
+            throw new IllegalArgumentException(e.getCause() instanceof IllegalArgumentException invalid
+                    ? invalid.getMessage() : method + " settings " + overrides + ": " + e.getOriginalMessage());
         }
     }
 
@@ -153,7 +165,7 @@ public record PeftConfig(
     }
 
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson());
+        AtomicFiles.writeString(file, toJson());
     }
 
     public String toJson() {

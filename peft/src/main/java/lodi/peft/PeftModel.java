@@ -1,15 +1,16 @@
 package lodi.peft;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import lodi.model.io.AtomicFiles;
 import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.MaskPredictor;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,12 +69,12 @@ public interface PeftModel extends MaskPredictor {
      */
     default void writeParamsJson(Path file) throws IOException {
         ParameterCount count = parameterCount();
-        var json = JsonMapper.builder().build();
+        var json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         var node = json.createObjectNode();
         node.put("method", method().id());
         node.put("trainable_params", count.trainable());
         node.put("all_params", count.total());
         node.put("trainable_percent", count.trainablePercent());
-        Files.writeString(file, json.writeValueAsString(node));
+        AtomicFiles.writeString(file, json.writeValueAsString(node));
     }
 }

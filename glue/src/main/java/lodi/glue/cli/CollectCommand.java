@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import lodi.glue.results.ResultsTables;
 import lodi.glue.results.RunReader;
 import lodi.glue.results.RunRecord;
+import lodi.model.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,15 +22,23 @@ public final class CollectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--outputs", defaultValue = "outputs/glue_multitask",
-            description = "Folder holding multitask_{method}_seed{seed}_frozen run folders (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--outputs", paramLabel = "DIR",
+            description = "Folder holding multitask_{method}_seed{seed}_frozen run folders (default: outputs/PRESET/glue_multitask).")
     private Path outputs;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = lodi.glue.experiment.Presets.DEFAULT,
+            description = "Whose default outputs folder to collect when --outputs is not given (default: ${DEFAULT-VALUE}).")
+    private String preset;
 
     @Option(names = "--results-dir", description = "Where to write the tables (default: the parent of --outputs).")
     private Path resultsDir;
 
     @Override
     public Integer call() throws Exception {
+        if (outputs == null) {
+            lodi.glue.experiment.Presets.tree(preset); // an unknown name is an error, not an empty folder
+            outputs = Path.of("outputs", preset, "glue_multitask");
+        }
         Path target = resultsDir != null ? resultsDir
                 : outputs.toAbsolutePath().getParent() == null ? Path.of(".") : outputs.toAbsolutePath().getParent();
         writeTables(outputs, target, spec.commandLine().getOut());
@@ -47,9 +56,9 @@ public final class CollectCommand implements Callable<Integer> {
         Path md = target.resolve("GLUE_MULTITASK_RESULTS.md");
         Path tex = target.resolve("glue_multitask_table.tex");
         Path csv = target.resolve("glue_multitask_results.csv");
-        Files.writeString(md, markdown);
-        Files.writeString(tex, ResultsTables.latex(runs));
-        Files.writeString(csv, ResultsTables.csv(runs));
+        AtomicFiles.writeString(md, markdown);
+        AtomicFiles.writeString(tex, ResultsTables.latex(runs));
+        AtomicFiles.writeString(csv, ResultsTables.csv(runs));
         out.print(markdown);
         out.println();
         out.println("Wrote " + md + ", " + tex + " and " + csv);

@@ -24,15 +24,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "A run folder (multitask_{method}_seed{seed}_frozen).")
     private Path run;
 
-    @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first.")
-    private boolean skipBadRows;
+    @Option(names = "--glue-dir", paramLabel = "DIR",
+            description = "Where the run's GLUE data is now, if it moved (it must be the same data: checked by content).")
+    private Path glueDir;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         TrainedRun trained = TrainedRun.open(run);
-        Experiment experiment = new Experiment(trained.config(),
-                Experiment.loadData(trained.config().data(), skipBadRows, out), trained.vocabulary());
+        Experiment experiment = trained.experiment(glueDir, out);
         out.println(run.getFileName() + ": " + trained.method().id() + ", seed " + trained.seed() + "; data: "
                 + experiment.data().description());
         out.flush();

@@ -25,8 +25,8 @@ public final class ExperimentOptions {
             description = "The backbone (default: the preset's): 'pretrained' (pretrained from scratch once and cached), 'minilm' (the pretrained all-MiniLM-L6-v2 encoder from Maven Central, given an MLM head and timestep embedding once and cached), 'random' (the reference's randomly initialised backbone), a lodi checkpoint folder, or a BERT .safetensors file or .onnx export loaded as it is.")
     String base;
 
-    @Option(names = "--outputs", paramLabel = "DIR", defaultValue = "outputs",
-            description = "Where runs (DIR/glue_multitask/...), the base cache (DIR/cache) and tables go (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--outputs", paramLabel = "DIR",
+            description = "Where runs (DIR/glue_multitask/...), the base cache (DIR/cache) and tables go (default: outputs/PRESET, so that each preset has its own).")
     Path outputs;
 
     @Option(names = "--steps", paramLabel = "N", description = "Training steps per run (training.steps).")
@@ -39,17 +39,22 @@ public final class ExperimentOptions {
             description = "Override any preset value by its dotted path, e.g. --set training.batch_size=16 --set peft.full_ft.learning_rate=1e-4 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first.")
+    @Option(names = "--skip-bad-rows", description = "Skip malformed rows of GLUE files (reporting them) instead of stopping at the first (data.skip_bad_rows; recorded in each run).")
     boolean skipBadRows;
+
+    /** The outputs folder: {@code --outputs}, or {@code outputs/PRESET}. */
+    public Path outputs() {
+        return outputs != null ? outputs : Path.of("outputs", preset);
+    }
 
     /** The runs' folder. */
     public Path runsRoot() {
-        return outputs.resolve("glue_multitask");
+        return outputs().resolve("glue_multitask");
     }
 
     /** The base cache folder. */
     public Path cacheRoot() {
-        return outputs.resolve("cache");
+        return outputs().resolve("cache");
     }
 
     /** The preset with the named options and then the --set overrides applied. */
@@ -70,14 +75,35 @@ public final class ExperimentOptions {
         if (vocab != null) {
             all.add("vocabulary.file=" + vocab);
         }
+        if (skipBadRows) {
+            all.add("data.skip_bad_rows=true");
+        }
         all.addAll(overrides);
         ExperimentConfig config = Presets.load(preset, all);
+        requireUsed(config);
         Path fallback = defaultVocab();
         if (config.vocabulary().source().equals("file") && config.vocabulary().file() == null && fallback != null) {
             all.add("vocabulary.file=" + fallback);
             config = Presets.load(preset, all);
         }
         return config;
+    }
+
+    /** An option the preset would ignore is an error, never silently dropped. */
+    private void requireUsed(ExperimentConfig config) {
+        String synthetic = "the " + config.preset() + " preset trains on synthetic data and reads no GLUE files;"
+                + " use --preset cpu or minilm for real GLUE";
+        if (glueDir != null && config.data().synthetic()) {
+            throw new Lodi.UsageException("--glue-dir: " + synthetic);
+        }
+        if (skipBadRows && config.data().synthetic()) {
+            throw new Lodi.UsageException("--skip-bad-rows: " + synthetic);
+        }
+        if (vocab != null && !config.vocabulary().source().equals("file")) {
+            throw new Lodi.UsageException("--vocab: the " + config.preset() + " preset uses "
+                    + (config.vocabulary().learnt() ? "a vocabulary learnt from its training texts"
+                    : "all-MiniLM-L6-v2's own vocabulary") + " and reads no vocab.txt");
+        }
     }
 
     /** bert-base-uncased's vocab.txt in ../shared beside the project root, when it is there. */
@@ -90,10 +116,23 @@ public final class ExperimentOptions {
         return Files.isRegularFile(file) ? file : null;
     }
 
-    /** The outermost folder with a pom.xml above the working directory, or null. */
+    /**
+     * The project lodi runs from: the outermost folder with a pom.xml above this code's own location (its
+     * {@code target/classes} or jar), whatever the working directory; null when lodi runs from elsewhere.
+     */
     static Path projectRoot() {
+        java.security.CodeSource source = ExperimentOptions.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            return null;
+        }
+        Path code;
+        try {
+            code = Path.of(source.getLocation().toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
         Path root = null;
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        for (Path dir = code.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("pom.xml"))) {
                 root = dir;
             }

@@ -10,10 +10,10 @@ final class ExperimentSetup {
     private ExperimentSetup() {
     }
 
-    static Experiment announce(ExperimentConfig config, ExperimentOptions options, PrintWriter out) throws IOException {
+    static Experiment announce(ExperimentConfig config, PrintWriter out) throws IOException {
         out.println("preset " + config.preset() + ": " + config.description());
         out.flush();
-        Experiment experiment = Experiment.load(config, options.skipBadRows, out);
+        Experiment experiment = Experiment.load(config, out);
         out.println("data: " + experiment.data().description());
         int train = experiment.train().values().stream().mapToInt(java.util.List::size).sum();
         out.println("using " + train + " training examples, " + experiment.dev().size() + " validation examples; vocabulary of "

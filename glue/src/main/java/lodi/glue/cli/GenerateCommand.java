@@ -58,7 +58,11 @@ public final class GenerateCommand implements Callable<Integer> {
                 .sample(trained.model(), masked);
         Vocabulary vocabulary = trained.vocabulary();
         int responseStart = masked.responsePositions(0)[0];
-        out.println("prompt: " + encoder.tokenizer().decode(prompt));
+        // what the model saw: [CLS] prompt [SEP], the prompt cut to fit training.max_length with the response
+        int[] seen = java.util.Arrays.copyOfRange(masked.ids(), 1, responseStart - 1);
+        out.println("prompt: " + encoder.tokenizer().decode(seen) + (seen.length < prompt.length
+                ? " [cut to " + seen.length + " of " + prompt.length + " tokens by training.max_length "
+                + config.training().maxLength() + "]" : ""));
         out.printf("%-6s %-7s %-10s %-20s %s%n", "step", "time", "positions", "tokens", "confidence");
         for (SampleResult.TraceStep step : result.trace()) {
             if (step.positions().length == 0) {

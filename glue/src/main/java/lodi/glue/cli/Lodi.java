@@ -1,8 +1,13 @@
 package lodi.glue.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.ServiceLoader;
 import lodi.glue.data.DataException;
+import lodi.glue.experiment.ConfigurationException;
 import lodi.model.training.TrainingStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Command;
                 PretrainCommand.class, GenerateCommand.class, CollectCommand.class, DownloadGlueCommand.class,
                 TokenizeCommand.class, ConvertCommand.class})
 public final class Lodi implements Runnable {
-    /** Exit code for a usage error: a bad option, a missing file, an unknown name. */
+    /** Exit code for a usage error: a bad option or setting, a missing or malformed file, an unknown name. */
     public static final int USAGE_ERROR = 2;
 
     @CommandLine.Spec
@@ -31,19 +36,7 @@ public final class Lodi implements Runnable {
         for (Subcommand sub : ServiceLoader.load(Subcommand.class)) {
             cli.addSubcommand(sub);
         }
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-                err.println("lodi: " + ex.getMessage());
-                return USAGE_ERROR;
-            }
-            if (ex instanceof DataException || ex instanceof TrainingStep.DivergedException) {
-                err.println("lodi: " + ex.getMessage());
-                return 1;
-            }
-            err.println("lodi: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine commandLine = ex.getCommandLine();
             commandLine.getErr().println("lodi: " + ex.getMessage() + " (see '"
@@ -51,6 +44,39 @@ public final class Lodi implements Runnable {
             return USAGE_ERROR;
         });
         return cli;
+    }
+
+    /**
+     * One line for what the user can act on: exit 2 when what they gave is wrong (an option, a setting, a file or
+     * its contents), 1 when the run could not finish (it diverged, the disk is full); anything else is a defect in
+     * lodi, said so, with its stack trace, exit 1.
+     */
+    static int report(Exception ex, PrintWriter err) {
+        Throwable cause = ex instanceof UncheckedIOException unchecked ? unchecked.getCause() : ex;
+        switch (cause) {
+            case UsageException e -> err.println("lodi: " + e.getMessage());
+            case ConfigurationException e -> err.println("lodi: " + e.getMessage());
+            case DataException e -> err.println("lodi: " + e.getMessage());
+            case IllegalArgumentException e -> err.println("lodi: " + e.getMessage());
+            case NoSuchFileException e -> err.println("lodi: " + e.getFile() + ": no such file or folder");
+            case AccessDeniedException e -> err.println("lodi: " + e.getFile() + ": permission denied");
+            case TrainingStep.DivergedException e -> {
+                err.println("lodi: " + e.getMessage());
+                return 1;
+            }
+            case IOException e when String.valueOf(e.getMessage()).contains("No space left on device") -> {
+                err.println("lodi: " + e.getMessage() + ": the disk is full; free some space and run the same command"
+                        + " again (a run resumes from its last checkpoint)");
+                return 1;
+            }
+            case IOException e -> err.println("lodi: " + e.getMessage());
+            default -> {
+                err.println("lodi: internal error (a defect in lodi; please report it with the trace below): " + cause);
+                cause.printStackTrace(err);
+                return 1;
+            }
+        }
+        return USAGE_ERROR;
     }
 
     public static void main(String[] args) {

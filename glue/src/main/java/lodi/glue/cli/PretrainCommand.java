@@ -32,7 +32,7 @@ public final class PretrainCommand implements Callable<Integer> {
             throw new Lodi.UsageException("--base " + config.base() + " is used as it is: only 'pretrained' (from scratch)"
                     + " and 'minilm' bases are pretrained and cached");
         }
-        Experiment experiment = ExperimentSetup.announce(config, options, out);
+        Experiment experiment = ExperimentSetup.announce(config, out);
         BaseModel base = BaseModel.resolve(experiment, options.cacheRoot(), out);
         out.println("base model: " + base.location());
         out.flush();

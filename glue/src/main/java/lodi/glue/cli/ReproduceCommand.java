@@ -47,10 +47,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         ExperimentConfig config = options.config(extra);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
-        Experiment experiment = ExperimentSetup.announce(config, options, out);
-        BaseModel base = BaseModel.resolve(experiment, options.cacheRoot(), out);
+        Experiment experiment = ExperimentSetup.announce(config, out);
+        BaseModel base = BaseModel.locate(experiment, options.cacheRoot());
+        Grid.requireFoldersMatch(experiment, base, config.training().parsedMethods(), config.training().seeds(),
+                options.runsRoot());
+        base.prepare(experiment, out);
         Grid.run(experiment, base, config.training().parsedMethods(), config.training().seeds(), options.runsRoot(), out);
-        CollectCommand.writeTables(options.runsRoot(), options.outputs, out);
+        CollectCommand.writeTables(options.runsRoot(), options.outputs(), out);
         out.printf(java.util.Locale.ROOT, "reproduce: %.0f s in all%s%n", (System.nanoTime() - start) / 1e9,
                 experiment.data().synthetic() ? " (SYNTHETIC data: these numbers are not GLUE results)" : "");
         out.flush();

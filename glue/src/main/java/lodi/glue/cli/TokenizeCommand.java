@@ -1,9 +1,13 @@
 package lodi.glue.cli;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import lodi.glue.data.DataException;
 import lodi.model.tokenizer.Vocabulary;
 import lodi.model.tokenizer.WordPieceTokenizer;
 import picocli.CommandLine.Command;
@@ -56,8 +61,27 @@ public final class TokenizeCommand implements Callable<Integer> {
         }
         Vocabulary vocabulary = tokenizer.vocabulary();
         PrintWriter out = spec.commandLine().getOut();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        // strict, as the GLUE reader: invalid UTF-8 is an error naming its line, never silently replaced
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        BufferedInputStream in = new BufferedInputStream(System.in);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int lineNumber = 0;
+        for (int b = in.read(); b >= 0 || bytes.size() > 0; b = in.read()) {
+            if (b >= 0 && b != '\n') {
+                bytes.write(b);
+                continue;
+            }
+            lineNumber++;
+            String line;
+            try {
+                line = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+            } catch (CharacterCodingException e) {
+                out.flush();
+                throw new DataException("standard input, line " + lineNumber + ": not valid UTF-8; give UTF-8 text");
+            }
+            bytes.reset();
+            line = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
             int[] ids = noSpecialTokens ? cut(tokenizer.encode(line), limit)
                     : tokenizer.encodeWithSpecialTokens(line, limit);
             if (json) {

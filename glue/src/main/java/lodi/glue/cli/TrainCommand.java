@@ -37,9 +37,13 @@ public final class TrainCommand implements Callable<Integer> {
         PeftMethod parsed = PeftMethod.parse(method);
         ExperimentConfig config = options.config(List.of("training.methods=" + parsed.id(), "training.seeds=" + seed));
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = ExperimentSetup.announce(config, options, out);
-        BaseModel base = BaseModel.resolve(experiment, options.cacheRoot(), out);
-        var outcome = new RunTrainer(experiment, base, out).run(parsed, seed, RunTrainer.runDir(options.runsRoot(), parsed, seed));
+        Experiment experiment = ExperimentSetup.announce(config, out);
+        BaseModel base = BaseModel.locate(experiment, options.cacheRoot());
+        RunTrainer trainer = new RunTrainer(experiment, base, out);
+        java.nio.file.Path dir = RunTrainer.runDir(options.runsRoot(), parsed, seed);
+        trainer.requireSameConfig(dir, parsed, seed); // before the base is prepared: that can take minutes
+        base.prepare(experiment, out);
+        var outcome = trainer.run(parsed, seed, dir);
         out.println("run folder: " + outcome.dir());
         out.flush();
         return 0;

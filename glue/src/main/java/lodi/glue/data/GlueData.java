@@ -1,11 +1,15 @@
 package lodi.glue.data;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +75,29 @@ public record GlueData(Map<Task, List<Example>> train, Map<Task, List<Example>> 
     /** Generated data: see {@link SyntheticGlue#generate}. */
     public static GlueData synthetic(SyntheticGlue.Sizes sizes, long seed, double labelNoise) {
         return SyntheticGlue.generate(sizes, seed, labelNoise);
+    }
+
+    /**
+     * The data's identity by content: SHA-256 (first 16 hex digits) over every example of every split, in order.
+     * The same files named by another path, or moved, have the same fingerprint; one changed row changes it.
+     */
+    public String fingerprint() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map<Task, List<Example>> split : List.of(train, dev)) {
+            split.forEach((task, examples) -> {
+                digest.update((task.shortName() + '\u0000' + examples.size() + '\n').getBytes(StandardCharsets.UTF_8));
+                for (Example e : examples) {
+                    digest.update((e.a() + '\u0000' + (e.b() == null ? "" : e.b()) + '\u0000' + e.label() + '\n')
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            });
+        }
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     }
 
     /** The tasks present, in enum order. */

@@ -68,11 +68,16 @@ public final class GlueReader {
         String expected = tsvHeader(task);
         if (!header.equals(expected)) {
             throw new DataException(file + ":1: expected the " + task.directoryName() + " header '"
-                    + expected.replace("\t", "<TAB>") + "' but found '" + header.replace("\t", "<TAB>")
+                    + expected.replace("\t", "<TAB>") + "' but found '" + shortened(header).replace("\t", "<TAB>")
                     + "'; give the " + task.directoryName() + " train.tsv or dev.tsv of the GLUE layout"
                     + " (test.tsv has no labels), e.g. from 'lodi download-glue DIR'");
         }
         return parse(task, file, lines, 1, this::tsvRow);
+    }
+
+    /** At most 80 characters of a line, for an error message (a data file's first line may be megabytes). */
+    private static String shortened(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 80) + "... (" + line.length() + " characters)";
     }
 
     /** Reads a JSON-lines file of the task. */

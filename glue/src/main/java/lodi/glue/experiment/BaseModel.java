@@ -47,18 +47,24 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         };
     }
 
-    /** {@code {"kind": ..., "path": ...}} for a run's config.json. */
-    public ObjectNode toJson() {
+    /**
+     * {@code {"kind": ..., "path": ...}} for a JSON file in folder {@code from}. The cached base lives in the same
+     * outputs folder as the runs, so its path is recorded relative to {@code from} and the outputs folder can move;
+     * a base given by path is recorded absolute, so that the file works from any working directory.
+     */
+    public ObjectNode toJson(Path from) {
         ObjectNode node = Presets.JSON.createObjectNode();
         node.put("kind", kind);
-        node.put("path", location == null ? null : location.toAbsolutePath().toString());
+        Path absolute = location == null ? null : location.toAbsolutePath().normalize();
+        node.put("path", absolute == null ? null : kind.equals("pretrained")
+                ? from.toAbsolutePath().normalize().relativize(absolute).toString() : absolute.toString());
         return node;
     }
 
-    /** The base a run's config.json names. */
-    public static BaseModel fromJson(tools.jackson.databind.JsonNode node, DenoiserConfig config) {
+    /** The base a JSON file in folder {@code from} names ({@link #toJson}). */
+    public static BaseModel fromJson(tools.jackson.databind.JsonNode node, DenoiserConfig config, Path from) {
         String path = node.path("path").isString() ? node.path("path").asString() : null;
-        return new BaseModel(node.path("kind").asString(), path == null ? null : Path.of(path), config);
+        return new BaseModel(node.path("kind").asString(), path == null ? null : from.resolve(path).normalize(), config);
     }
 
     /**
@@ -68,6 +74,16 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
      * given checkpoint or encoder file.
      */
     public static BaseModel resolve(Experiment experiment, Path cacheRoot, PrintWriter out) throws IOException {
+        BaseModel base = locate(experiment, cacheRoot);
+        base.prepare(experiment, out);
+        return base;
+    }
+
+    /**
+     * Where the experiment's base is, without preparing it (so that every run folder of a grid can be checked
+     * against it before any work).
+     */
+    public static BaseModel locate(Experiment experiment, Path cacheRoot) throws IOException {
         String base = experiment.config().base();
         DenoiserConfig config = experiment.modelConfig();
         switch (base) {
@@ -75,7 +91,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
                 return new BaseModel("random", null, config);
             }
             case "pretrained", MiniLm.NAME -> {
-                return pretrained(experiment, cacheRoot, out);
+                return new BaseModel("pretrained", cacheDir(experiment, cacheRoot).resolve("model"), config);
             }
             default -> {
                 Path path = Path.of(base);
@@ -85,7 +101,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
                 if (Files.isRegularFile(path) && (path.toString().endsWith(".safetensors") || path.toString().endsWith(".onnx"))) {
                     return new BaseModel("huggingface", path, config);
                 }
-                throw new lodi.glue.cli.Lodi.UsageException("--base " + base + ": expected 'pretrained', 'minilm', 'random',"
+                throw new ConfigurationException("--base " + base + ": expected 'pretrained', 'minilm', 'random',"
                         + " a lodi checkpoint folder (config.json + model.safetensors), or a BERT .safetensors or .onnx file");
             }
         }
@@ -128,7 +144,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         identity.set("pretraining", Presets.JSON.valueToTree(experiment.config().pretraining()));
         identity.set("diffusion", Presets.JSON.valueToTree(experiment.config().diffusion()));
         identity.put("vocabulary", String.join("\n", experiment.vocabulary().tokens()));
-        identity.put("data", experiment.data().description());
+        identity.put("data", experiment.data().fingerprint());
         identity.set("train_caps", Presets.JSON.valueToTree(experiment.config().data().trainCaps()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
@@ -139,15 +155,27 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         }
     }
 
-    private static BaseModel pretrained(Experiment experiment, Path cacheRoot, PrintWriter out) throws IOException {
-        Path dir = cacheDir(experiment, cacheRoot);
-        Path model = dir.resolve("model");
-        DenoiserConfig config = experiment.modelConfig();
-        if (Files.isRegularFile(model.resolve(Checkpoints.WEIGHTS))) {
-            out.println("base: cached pretrained denoiser " + model);
-            out.flush();
-            return new BaseModel("pretrained", model, config);
+    /**
+     * Pretrains a {@code pretrained} base into its cache folder unless it is there; other kinds need nothing. The
+     * cache folder is locked while this runs: a second process waits and then finds the base cached.
+     */
+    public void prepare(Experiment experiment, PrintWriter out) throws IOException {
+        if (!kind.equals("pretrained")) {
+            return;
         }
+        try (FolderLock lock = FolderLock.acquire(location.getParent(), out)) {
+            if (Files.isRegularFile(location.resolve(Checkpoints.WEIGHTS))) {
+                out.println("base: cached pretrained denoiser " + location);
+                out.flush();
+                return;
+            }
+            pretrain(experiment, location, out);
+        }
+    }
+
+    private static void pretrain(Experiment experiment, Path model, PrintWriter out) throws IOException {
+        Path dir = model.getParent();
+        DenoiserConfig config = experiment.modelConfig();
         var settings = experiment.config().pretraining();
         Corpus corpus = corpus(experiment);
         boolean fromMiniLm = experiment.config().base().equals(MiniLm.NAME);
@@ -182,6 +210,5 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         }
         out.printf(java.util.Locale.ROOT, "base: pretrained in %.0f s%n", (System.nanoTime() - start) / 1e9);
         out.flush();
-        return new BaseModel("pretrained", model, config);
     }
 }

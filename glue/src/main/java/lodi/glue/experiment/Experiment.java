@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import lodi.glue.cli.Lodi;
 import lodi.glue.data.DataException;
 import lodi.glue.data.Example;
 import lodi.glue.data.GlueData;
@@ -45,28 +44,36 @@ public final class Experiment {
         this.encoder = new Encoder(new WordPieceTokenizer(vocabulary));
         for (Task task : data.tasks()) {
             train.put(task, encoder.encodeAll(data.train(task), cap(config.data().trainCaps(), task), false));
-            dev.addAll(encoder.encodeAll(data.dev(task), cap(config.training().evalCaps(), task), true));
+            List<Encoder.Encoded> taskDev = encoder.encodeAll(data.dev(task), cap(config.training().evalCaps(), task), true);
+            if (train.get(task).isEmpty() || taskDev.isEmpty()) {
+                // a task without rows would train on nothing or drop out of every table without a word
+                throw new DataException(task.directoryName() + " has no " + (train.get(task).isEmpty() ? "training" : "validation")
+                        + " examples in " + data.description() + "; every task needs both (check the files, or"
+                        + " --skip-bad-rows skipped them all)");
+            }
+            dev.addAll(taskDev);
         }
         this.schedule = schedule(config.diffusion());
     }
 
     /** Reads or generates the data and reads or learns the vocabulary, printing what it did. */
-    public static Experiment load(ExperimentConfig config, boolean skipBadRows, PrintWriter out) throws IOException {
-        GlueData data = loadData(config.data(), skipBadRows, out);
+    public static Experiment load(ExperimentConfig config, PrintWriter out) throws IOException {
+        GlueData data = loadData(config.data(), out);
         return new Experiment(config, data, vocabulary(config, data));
     }
 
     /** The data a configuration names (for GLUE files, each file's read report is printed). */
-    public static GlueData loadData(ExperimentConfig.Data settings, boolean skipBadRows, PrintWriter out) {
+    public static GlueData loadData(ExperimentConfig.Data settings, PrintWriter out) {
         if (settings.synthetic()) {
             SyntheticGlue.Sizes sizes = new SyntheticGlue.Sizes(perTask(settings.syntheticTrain()), perTask(settings.syntheticDev()));
             return GlueData.synthetic(sizes, settings.seed(), settings.labelNoise());
         }
         if (settings.glueDir() == null || settings.glueDir().isBlank()) {
-            throw new Lodi.UsageException("this preset reads real GLUE files: pass --glue-dir DIR (e.g. ../shared/glue-cpu),"
+            throw new ConfigurationException("this preset reads real GLUE files: pass --glue-dir DIR (e.g. ../shared/glue-cpu),"
                     + " or use the synthetic 'demo' preset");
         }
-        GlueData data = GlueData.load(Path.of(settings.glueDir()), java.util.EnumSet.allOf(Task.class), skipBadRows);
+        GlueData data = GlueData.load(Path.of(settings.glueDir()), java.util.EnumSet.allOf(Task.class),
+                settings.skipsBadRows());
         for (ReadReport report : data.reports()) {
             out.println(report.summary());
         }
@@ -80,7 +87,7 @@ public final class Experiment {
         }
         if (!settings.learnt()) {
             if (settings.file() == null) {
-                throw new Lodi.UsageException("this preset needs a WordPiece vocabulary: pass --vocab FILE"
+                throw new ConfigurationException("this preset needs a WordPiece vocabulary: pass --vocab FILE"
                         + " (bert-base-uncased's vocab.txt), or use a preset with a learnt vocabulary (demo)");
             }
             Path file = Path.of(settings.file());

@@ -45,9 +45,15 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param labelNoise      probability of flipping a synthetic training label
      * @param seed            the synthetic generator's seed
      * @param trainCaps       at most this many training examples per task (the first ones of the file; 0 = all)
+     * @param skipBadRows     skip malformed rows of GLUE files (reported) instead of stopping at the first; absent
+     *                        means false. Recorded in each run, so that {@code eval} reads the data as training did
      */
     public record Data(boolean synthetic, String glueDir, Map<String, Integer> syntheticTrain,
-                       Map<String, Integer> syntheticDev, double labelNoise, long seed, Map<String, Integer> trainCaps) {
+                       Map<String, Integer> syntheticDev, double labelNoise, long seed, Map<String, Integer> trainCaps,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean skipBadRows) {
+        public boolean skipsBadRows() {
+            return skipBadRows != null && skipBadRows;
+        }
     }
 
     /**

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import lodi.glue.cli.Progress;
+import lodi.glue.data.JsonFiles;
 import lodi.glue.results.RunReader;
 import lodi.model.bert.Denoiser;
+import lodi.model.io.AtomicFiles;
 import lodi.peft.PeftMethod;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,18 +42,33 @@ public final class Grid {
     }
 
     /**
+     * Fails, before any work, when a run folder of the grid holds a run made with another configuration: a grid
+     * stopped by its fifth run after preparing a base for minutes helps no one.
+     */
+    public static void requireFoldersMatch(Experiment experiment, BaseModel base, List<PeftMethod> methods,
+                                           List<Integer> seeds, Path runsRoot) throws IOException {
+        RunTrainer trainer = new RunTrainer(experiment, base, new PrintWriter(java.io.Writer.nullWriter()));
+        for (PeftMethod method : methods) {
+            for (int seed : seeds) {
+                trainer.requireSameConfig(RunTrainer.runDir(runsRoot, method, seed), method, seed);
+            }
+        }
+    }
+
+    /**
      * The base, with no fine-tuning, through the same evaluator as every run: {@code base_metrics.json} holds
-     * {@code base}, {@code data} and {@code metrics} (the keys of a run's {@code final_eval_metrics}). Written through
-     * a temporary file; an existing file for the same base and data is kept.
+     * {@code base}, {@code data} and {@code metrics} (the keys of a run's {@code final_eval_metrics}). An existing file
+     * for the same base and data is kept.
      */
     static void evaluateBase(Experiment experiment, BaseModel base, Path runsRoot, PrintWriter out) throws IOException {
         Path file = runsRoot.resolve(RunReader.BASE_METRICS);
         ObjectNode identity = Presets.JSON.createObjectNode();
-        identity.set("base", base.toJson());
+        identity.set("base", base.toJson(runsRoot));
         identity.set("data", RunTrainer.dataNode(experiment));
         if (Files.isRegularFile(file)) {
-            JsonNode saved = Presets.JSON.readTree(Files.readString(file));
-            if (saved.path("base").equals(identity.get("base")) && saved.path("data").equals(identity.get("data"))) {
+            JsonNode saved = JsonFiles.readObject(file, "delete it and run again: the base is evaluated anew");
+            if (saved.path("base").equals(identity.get("base"))
+                    && saved.path("data").path("fingerprint").equals(identity.path("data").path("fingerprint"))) {
                 return;
             }
         }
@@ -67,9 +83,7 @@ public final class Grid {
         }
         identity.set("metrics", Presets.JSON.valueToTree(metrics));
         Files.createDirectories(runsRoot);
-        Path temporary = runsRoot.resolve(RunReader.BASE_METRICS + ".tmp");
-        Files.writeString(temporary, Presets.JSON.writeValueAsString(identity));
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, Presets.JSON.writeValueAsString(identity));
         out.printf(Locale.ROOT, "base: token accuracy %.2f%%, generation accuracy %.2f%%, scored accuracy %.2f%%%n",
                 100 * metrics.get("accuracy"), 100 * metrics.get("generation_accuracy"), 100 * metrics.get("scored_accuracy"));
         out.flush();

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import lodi.glue.cli.Lodi;
-import lodi.peft.PeftMethod;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +32,8 @@ public final class Presets {
      * Settings a preset may leave out (absent is their default, and a run folder made without them stays the same
      * configuration) that an override may still set.
      */
-    static final List<String> OPTIONAL_KEYS = List.of("training.length_groups", "pretraining.train_encoder");
+    static final List<String> OPTIONAL_KEYS = List.of("training.length_groups", "pretraining.train_encoder",
+            "data.skip_bad_rows");
 
     /** snake_case JSON for the config tree, indented when written. */
     public static final ObjectMapper JSON = JsonMapper.builder()
@@ -50,7 +48,7 @@ public final class Presets {
     /** The preset's JSON tree. */
     public static ObjectNode tree(String name) {
         if (!NAMES.contains(name)) {
-            throw new Lodi.UsageException("unknown preset '" + name + "'; valid presets: " + String.join(", ", NAMES));
+            throw new ConfigurationException("unknown preset '" + name + "'; valid presets: " + String.join(", ", NAMES));
         }
         try (InputStream in = Presets.class.getResourceAsStream("/presets/" + name + ".json")) {
             if (in == null) {
@@ -68,7 +66,7 @@ public final class Presets {
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {
-                throw new Lodi.UsageException("--set takes key=value (e.g. training.steps=200), got '" + override + "'");
+                throw new ConfigurationException("--set takes key=value (e.g. training.steps=200), got '" + override + "'");
             }
             set(tree, override.substring(0, eq).trim(), override.substring(eq + 1).trim());
         }
@@ -94,7 +92,7 @@ public final class Presets {
             if (child == null) {
                 List<String> valid = new ArrayList<>();
                 parent.propertyNames().forEach(valid::add);
-                throw new Lodi.UsageException("unknown setting '" + path + "'; valid keys"
+                throw new ConfigurationException("unknown setting '" + path + "'; valid keys"
                         + (prefix.isEmpty() ? "" : " under " + prefix) + ": " + String.join(", ", valid));
             }
             if (i == keys.length - 1) {
@@ -102,7 +100,7 @@ public final class Presets {
             } else if (child instanceof ObjectNode object) {
                 parent = object;
             } else {
-                throw new Lodi.UsageException("setting '" + path + "': " + String.join(".", List.of(keys).subList(0, i + 1))
+                throw new ConfigurationException("setting '" + path + "': " + String.join(".", List.of(keys).subList(0, i + 1))
                         + " is a value, not a group of settings");
             }
         }
@@ -119,9 +117,12 @@ public final class Presets {
         try {
             config = JSON.treeToValue(tree, ExperimentConfig.class);
         } catch (JacksonException e) {
-            throw new Lodi.UsageException(origin + ": invalid setting (" + e.getOriginalMessage() + ")");
+            // a record constructor's own check arrives wrapped; its message is the one that names the value
+            String reason = e.getCause() instanceof IllegalArgumentException invalid ? invalid.getMessage()
+                    : e.getOriginalMessage();
+            throw new ConfigurationException(origin + ": invalid setting (" + reason + ")");
         }
-        validate(config);
+        ConfigValidation.check(config);
         return config;
     }
 
@@ -157,54 +158,13 @@ public final class Presets {
                 return nodes.booleanNode(Boolean.parseBoolean(value));
             }
             if (current.isObject()) {
-                throw new Lodi.UsageException("setting '" + path + "' is a group; set one of its keys: "
+                throw new ConfigurationException("setting '" + path + "' is a group; set one of its keys: "
                         + String.join(", ", current.propertyNames()));
             }
             return value.equals("null") ? nodes.nullNode() : nodes.textNode(value);
         } catch (NumberFormatException e) {
-            throw new Lodi.UsageException("setting '" + path + "' needs a " + (current.isBoolean() ? "boolean"
+            throw new ConfigurationException("setting '" + path + "' needs a " + (current.isBoolean() ? "boolean"
                     : current.isIntegralNumber() ? "whole number" : "number") + ", got '" + value + "'");
-        }
-    }
-
-    private static void validate(ExperimentConfig config) {
-        var training = config.training();
-        List<PeftMethod> methods = training.parsedMethods();
-        for (PeftMethod method : methods) {
-            config.peftConfig(method);
-        }
-        for (String name : config.peft().keySet()) {
-            PeftMethod.parse(name);
-        }
-        require(!methods.isEmpty(), "training.methods is empty");
-        require(!training.seeds().isEmpty(), "training.seeds is empty");
-        require(training.steps() > 0 && training.batchSize() > 0 && training.evalEvery() > 0
-                && training.evalBatchSize() > 0 && training.bucketWindow() > 0,
-                "training.steps, batch_size, eval_every, eval_batch_size and bucket_window must be positive");
-        require(training.microBatches() >= 1 && training.microBatches() <= training.batchSize(),
-                "training.length_groups must lie in [1, training.batch_size], got " + training.microBatches());
-        require(List.of("proportional", "temperature").contains(training.mixture()),
-                "training.mixture must be proportional or temperature, got '" + training.mixture() + "'");
-        require(training.mixtureTemperature() > 0, "training.mixture_temperature must be positive");
-        require(List.of("cosine", "linear").contains(config.diffusion().schedule()),
-                "diffusion.schedule must be cosine or linear, got '" + config.diffusion().schedule() + "'");
-        var sampler = config.sampler();
-        require(List.of("ancestral", "low_confidence").contains(sampler.kind()),
-                "sampler.kind must be ancestral or low_confidence, got '" + sampler.kind() + "'");
-        require(List.of("greedy", "temperature").contains(sampler.choice()),
-                "sampler.choice must be greedy or temperature, got '" + sampler.choice() + "'");
-        require(sampler.steps() > 0, "sampler.steps must be positive");
-        require(List.of("learnt", "file", "minilm").contains(config.vocabulary().source()),
-                "vocabulary.source must be learnt, file or minilm, got '" + config.vocabulary().source() + "'");
-        for (Map<String, Integer> perTask : List.of(config.data().trainCaps(), training.evalCaps(),
-                config.data().syntheticTrain(), config.data().syntheticDev())) {
-            perTask.keySet().forEach(lodi.glue.data.Task::parse);
-        }
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new Lodi.UsageException(message);
         }
     }
 }

@@ -21,9 +21,11 @@ import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
 import lodi.autograd.optim.LrSchedule;
 import lodi.glue.cli.Progress;
+import lodi.glue.data.JsonFiles;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.Corruption;
+import lodi.model.io.AtomicFiles;
 import lodi.model.training.TrainingState;
 import lodi.model.training.TrainingStep;
 import lodi.peft.Peft;
@@ -50,7 +52,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class RunTrainer {
     public static final String SUMMARY = "training_summary.json";
-    private static final Set<String> NOT_PART_OF_A_RUN = Set.of("training.methods", "training.seeds", "data.glue_dir");
+    /** Where the data is and how it is described are not what it is: its {@code data.fingerprint} is. */
+    private static final Set<String> NOT_PART_OF_A_RUN = Set.of("training.methods", "training.seeds", "data.glue_dir",
+            "data.description");
     private static final String CHECKPOINT = "checkpoint";
 
     /** How a call ended: complete (trained now or earlier) or interrupted on purpose (tests). */
@@ -83,8 +87,17 @@ public final class RunTrainer {
         return run(method, seed, dir, Long.MAX_VALUE);
     }
 
-    /** As {@link #run(PeftMethod, int, Path)}, stopping like a killed process after {@code stopAfter} steps. */
+    /**
+     * As {@link #run(PeftMethod, int, Path)}, stopping like a killed process after {@code stopAfter} steps. The
+     * folder is locked ({@link FolderLock}) throughout: a second process on it waits, then finds the run complete.
+     */
     Outcome run(PeftMethod method, int seed, Path dir, long stopAfter) throws IOException {
+        try (FolderLock lock = FolderLock.acquire(dir, out)) {
+            return train(method, seed, dir, stopAfter);
+        }
+    }
+
+    private Outcome train(PeftMethod method, int seed, Path dir, long stopAfter) throws IOException {
         requireSameConfig(dir, method, seed);
         if (complete(dir)) {
             out.println(dir.getFileName() + ": complete, skipped");
@@ -98,7 +111,7 @@ public final class RunTrainer {
         Map<String, Parameter> trainable = peft.trainableParameters();
         Files.createDirectories(dir);
         writeConfig(dir, method, seed);
-        writeParams(dir, peft);
+        peft.writeParamsJson(dir.resolve("params.json"));
         out.println(dir.getFileName() + ": " + peft.parameterCount());
         out.flush();
 
@@ -229,36 +242,42 @@ public final class RunTrainer {
         summary.put("training_wall_clock_seconds", history.wallSeconds);
         summary.set("data", dataNode(experiment));
         peft.saveTrainable(dir);
-        Files.writeString(dir.resolve("evaluation_history.json"), Presets.JSON.writeValueAsString(history.evaluationsJson()));
-        Files.writeString(dir.resolve("training_history.json"), Presets.JSON.writeValueAsString(history.stepsJson()));
-        Files.writeString(dir.resolve(SUMMARY), Presets.JSON.writeValueAsString(summary));
-        deleteRecursively(dir.resolve(CHECKPOINT));
+        AtomicFiles.writeString(dir.resolve("evaluation_history.json"), Presets.JSON.writeValueAsString(history.evaluationsJson()));
+        AtomicFiles.writeString(dir.resolve("training_history.json"), Presets.JSON.writeValueAsString(history.stepsJson()));
+        AtomicFiles.writeString(dir.resolve(SUMMARY), Presets.JSON.writeValueAsString(summary)); // last: marks the run complete
+        TrainingState.delete(dir.resolve(CHECKPOINT));
         out.printf(Locale.ROOT, "%s: token accuracy best %.2f%% (step %d), final %.2f%%; generation accuracy %.2f%%; %.0f s%n",
                 dir.getFileName(), 100 * best.metrics().get("accuracy"), best.step(), 100 * last.metrics().get("accuracy"),
                 100 * last.metrics().get("generation_accuracy"), history.wallSeconds);
         out.flush();
     }
 
-    /** What a run's or the base's evaluation was on: {@code synthetic} and the data's {@code description}. */
+    /**
+     * What a run's or the base's evaluation was on: {@code synthetic}, the data's {@code description} and its
+     * content {@code fingerprint}.
+     */
     static ObjectNode dataNode(Experiment experiment) {
         ObjectNode data = Presets.JSON.createObjectNode();
         data.put("synthetic", experiment.data().synthetic());
         data.put("description", experiment.data().description());
+        data.put("fingerprint", experiment.data().fingerprint());
         return data;
     }
 
     /**
      * A finished or interrupted run in {@code dir} is skipped or resumed only if it was made with the
-     * configuration this run would use: otherwise the results table would mix runs of different settings.
+     * configuration this run would use: otherwise the results table would mix runs of different settings. Checked
+     * for every run of a grid before any work, and again under the folder's lock.
      */
-    private void requireSameConfig(Path dir, PeftMethod method, int seed) throws IOException {
+    public void requireSameConfig(Path dir, PeftMethod method, int seed) throws IOException {
         Path file = dir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             return;
         }
-        String difference = firstDifference("", Presets.JSON.readTree(Files.readString(file)), config(method, seed));
+        JsonNode saved = JsonFiles.readObject(file, "move the damaged run folder " + dir + " away and run again");
+        String difference = firstDifference("", saved, config(method, seed, dir));
         if (difference != null) {
-            throw new IllegalArgumentException(dir + " holds a run made with another configuration (" + difference
+            throw new ConfigurationException(dir + " holds a run made with another configuration (" + difference
                     + "); move that folder away or choose another --outputs");
         }
     }
@@ -290,41 +309,26 @@ public final class RunTrainer {
         return saved.toString().equals(current.toString()) ? null : path + ": " + saved + " there, " + current + " now";
     }
 
-    private ObjectNode config(PeftMethod method, int seed) {
+    private ObjectNode config(PeftMethod method, int seed, Path dir) {
         ObjectNode config = Presets.toTree(experiment.config());
         ((ObjectNode) config.get("model")).put("vocab_size", experiment.vocabulary().size());
-        config.set("data", ((ObjectNode) config.get("data")).put("description", experiment.data().description()));
+        ObjectNode data = (ObjectNode) config.get("data");
+        data.put("description", experiment.data().description());
+        data.put("fingerprint", experiment.data().fingerprint());
+        if (data.path("glue_dir").isString()) { // absolute, so that eval and generate work from any directory
+            data.put("glue_dir", Path.of(data.path("glue_dir").asString()).toAbsolutePath().normalize().toString());
+        }
         ObjectNode run = config.putObject("run");
         run.put("method", method.id());
         run.put("seed", seed);
-        run.set("base_model", base.toJson());
+        run.set("base_model", base.toJson(dir));
         run.put("vocabulary", "vocab.txt");
         return config;
     }
 
     private void writeConfig(Path dir, PeftMethod method, int seed) throws IOException {
-        Files.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config(method, seed)));
+        AtomicFiles.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config(method, seed, dir)));
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
-    }
-
-    private static void writeParams(Path dir, PeftModel peft) throws IOException {
-        ObjectNode params = Presets.JSON.createObjectNode();
-        params.put("method", peft.method().id());
-        params.put("trainable_params", peft.parameterCount().trainable());
-        params.put("all_params", peft.parameterCount().total());
-        params.put("trainable_percent", peft.parameterCount().trainablePercent());
-        Files.writeString(dir.resolve("params.json"), Presets.JSON.writeValueAsString(params));
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** One evaluation's metrics after {@code step} steps. */

@@ -1,9 +1,12 @@
 package lodi.glue.experiment;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import lodi.glue.data.DataException;
+import lodi.glue.data.GlueData;
+import lodi.glue.data.JsonFiles;
 import lodi.model.tokenizer.Vocabulary;
 import lodi.peft.Peft;
 import lodi.peft.PeftMethod;
@@ -14,9 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A finished run folder opened again: its configuration, vocabulary, method, seed and base, and its trained
  * model (the base with the method applied and the saved trainable weights loaded).
+ *
+ * @param dataFingerprint the content fingerprint of the data it was trained on ({@code GlueData.fingerprint})
  */
 public record TrainedRun(Path dir, ExperimentConfig config, Vocabulary vocabulary, PeftMethod method, int seed,
-                         BaseModel base) {
+                         BaseModel base, String dataFingerprint) {
 
     public static TrainedRun open(Path dir) throws IOException {
         Path configFile = dir.resolve("config.json");
@@ -24,14 +29,43 @@ public record TrainedRun(Path dir, ExperimentConfig config, Vocabulary vocabular
             throw new DataException(dir + " is not a finished run folder (needs config.json and adapter_model.safetensors;"
                     + " run 'lodi train' or 'lodi reproduce' first)");
         }
-        ObjectNode tree = (ObjectNode) Presets.JSON.readTree(Files.readString(configFile));
+        ObjectNode tree = (ObjectNode) JsonFiles.readObject(configFile,
+                "the run folder is damaged: train it again into a fresh --outputs");
         JsonNode run = tree.remove("run");
-        ((ObjectNode) tree.get("data")).remove("description");
+        if (run == null || !(tree.get("data") instanceof ObjectNode data)) {
+            throw new DataException(configFile + ": not a run's config.json (no \"run\" or \"data\" section)");
+        }
+        data.remove("description");
+        String fingerprint = data.path("fingerprint").asString(null);
+        data.remove("fingerprint");
         ExperimentConfig config = Presets.convert(tree, configFile.toString());
         Vocabulary vocabulary = Vocabulary.read(dir.resolve(run.path("vocabulary").asString()));
-        BaseModel base = BaseModel.fromJson(run.path("base_model"), config.model().withVocabSize(vocabulary.size()));
+        BaseModel base = BaseModel.fromJson(run.path("base_model"), config.model().withVocabSize(vocabulary.size()), dir);
         return new TrainedRun(dir, config, vocabulary, PeftMethod.parse(run.path("method").asString()),
-                run.path("seed").intValue(), base);
+                run.path("seed").intValue(), base, fingerprint);
+    }
+
+    /**
+     * The run's experiment on its own data: read from {@code glueDir} when given (the data moved), else from where
+     * it was; it must be the very data the run was trained on.
+     */
+    public Experiment experiment(Path glueDir, PrintWriter out) throws IOException {
+        ExperimentConfig.Data settings = config.data();
+        if (glueDir != null) {
+            if (settings.synthetic()) {
+                throw new ConfigurationException("--glue-dir: " + dir + " was trained on synthetic data, which is"
+                        + " generated, not read");
+            }
+            settings = new ExperimentConfig.Data(false, glueDir.toString(), settings.syntheticTrain(),
+                    settings.syntheticDev(), settings.labelNoise(), settings.seed(), settings.trainCaps(),
+                    settings.skipBadRows());
+        }
+        GlueData data = Experiment.loadData(settings, out);
+        if (dataFingerprint != null && !dataFingerprint.equals(data.fingerprint())) {
+            throw new DataException(data.description() + " is not the data " + dir + " was trained on (fingerprint "
+                    + data.fingerprint() + ", the run's " + dataFingerprint + "); pass --glue-dir with the run's data");
+        }
+        return new Experiment(config, data, vocabulary);
     }
 
     /** The trained model, in evaluation mode. */

@@ -12,10 +12,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import tools.jackson.core.JacksonException;
+import lodi.glue.data.JsonFiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads run folders named {@code multitask_{method}_seed{seed}_frozen} the way the reference's collection
@@ -26,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RunReader {
     private static final Pattern RUN_NAME = Pattern.compile("multitask_(.+)_seed(-?\\d+)_frozen");
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** The base's evaluation beside the run folders. */
     public static final String BASE_METRICS = "base_metrics.json";
 
@@ -126,11 +123,7 @@ public final class RunReader {
     }
 
     private static JsonNode parse(Path file) throws IOException {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        return JsonFiles.read(file, "move the damaged run folder away (or train it again) and collect again");
     }
 
     private static Double number(JsonNode node) {

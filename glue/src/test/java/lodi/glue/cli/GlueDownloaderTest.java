@@ -229,7 +229,7 @@ class GlueDownloaderTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String target = dir.resolve("glue").toString();
-        assertEquals(1, lodi(out, err, "download-glue", target, "--url-base", base.toString(), "--tasks", "sst2"));
+        assertEquals(2, lodi(out, err, "download-glue", target, "--url-base", base.toString(), "--tasks", "sst2"));
         List<String> errors = err.toString().lines().filter(l -> l.startsWith("lodi:")).toList();
         assertEquals(1, errors.size(), err.toString());
         assertTrue(errors.getFirst().startsWith("lodi: SST-2/dev.tsv from " + base + " has sha256"), err.toString());

@@ -32,13 +32,17 @@ class TokenizeCommandTest {
     }
 
     private static Run run(String stdin, String... args) {
+        return run(stdin.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    private static Run run(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cli = Lodi.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         InputStream original = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        System.setIn(new ByteArrayInputStream(stdin));
         try {
             int code = cli.execute(args);
             return new Run(code, out.toString(), err.toString());
@@ -82,6 +86,15 @@ class TokenizeCommandTest {
         Run tooSmall = run("hello\n", "tokenize", "--vocab", vocab.toString(), "--max-length", "2");
         assertEquals(2, tooSmall.code());
         assertEquals("lodi: --max-length 2 is too small (at least 3)", tooSmall.err().strip());
+    }
+
+    @Test
+    void invalidUtf8IsRefusedNamingTheLineAsTheGlueReaderDoes() {
+        byte[] input = {'h', 'e', 'l', 'l', 'o', '\n', 'w', (byte) 0xC3, '(', '\n'};
+        Run run = run(input, "tokenize", "--vocab", vocab.toString(), "--json");
+        assertEquals(2, run.code(), run.err());
+        assertEquals("lodi: standard input, line 2: not valid UTF-8; give UTF-8 text", run.err().strip());
+        assertEquals("[2,5,3]", run.out().strip(), "the lines before it are printed");
     }
 
     @Test

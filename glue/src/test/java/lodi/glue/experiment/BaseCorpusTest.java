@@ -22,7 +22,7 @@ class BaseCorpusTest {
         ExperimentConfig config = Presets.load("minilm", List.of("data.synthetic=true", "data.synthetic_train.sst2=60",
                 "data.synthetic_train.qnli=60", "data.synthetic_train.mrpc=60", "data.synthetic_dev.sst2=10",
                 "data.synthetic_dev.qnli=10", "data.synthetic_dev.mrpc=10"));
-        Experiment experiment = Experiment.load(config, false, new PrintWriter(new StringWriter()));
+        Experiment experiment = Experiment.load(config, new PrintWriter(new StringWriter()));
         assertEquals("prompts", config.pretraining().texts());
 
         BaseModel.Corpus corpus = BaseModel.corpus(experiment);

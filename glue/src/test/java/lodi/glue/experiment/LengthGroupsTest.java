@@ -28,7 +28,7 @@ class LengthGroupsTest {
 
     private static Step step(int groups, PeftMethod method) throws Exception {
         ExperimentConfig config = Presets.load("smoke", List.of("training.length_groups=" + groups));
-        Experiment experiment = Experiment.load(config, false, new PrintWriter(new StringWriter()));
+        Experiment experiment = Experiment.load(config, new PrintWriter(new StringWriter()));
         Denoiser model = new Denoiser(experiment.modelConfig(), 3);
         BaseModel base = new BaseModel("random", null, experiment.modelConfig());
         PeftModel peft = Peft.apply(model, config.peftConfig(method), 42);

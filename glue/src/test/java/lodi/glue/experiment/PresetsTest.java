@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import lodi.glue.cli.Lodi;
 import lodi.peft.PeftMethod;
 import org.junit.jupiter.api.Test;
 
@@ -59,21 +58,47 @@ class PresetsTest {
 
     @Test
     void badOverridesAreOneLineUsageErrors() {
-        var unknown = assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("training.stepz=3")));
+        var unknown = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("training.stepz=3")));
         assertEquals("unknown setting 'training.stepz'; valid keys under training: steps, batch_size, max_length, eval_every,"
                 + " eval_caps, eval_batch_size, weight_decay, clip_norm, methods, seeds, mixture, mixture_temperature,"
                 + " bucket_window", unknown.getMessage());
-        var peftKey = assertThrows(IllegalArgumentException.class, () -> Presets.load("demo", List.of("peft.bitfit.rnak=3")));
+        var peftKey = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("peft.bitfit.rnak=3")));
         assertTrue(peftKey.getMessage().contains("unknown bitfit setting(s) [rnak]"), peftKey.getMessage());
-        var top = assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("trainin.steps=3")));
+        var top = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("trainin.steps=3")));
         assertTrue(top.getMessage().startsWith("unknown setting 'trainin.steps'; valid keys: preset, description, base, data"),
                 top.getMessage());
-        var type = assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("training.steps=many")));
+        var type = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("training.steps=many")));
         assertEquals("setting 'training.steps' needs a whole number, got 'many'", type.getMessage());
-        var method = assertThrows(IllegalArgumentException.class, () -> Presets.load("demo", List.of("training.methods=lora")));
+        var method = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("training.methods=lora")));
         assertTrue(method.getMessage().contains("valid methods: full_ft, bitfit, adapters, weight_lora, lora_diffusion"));
-        var preset = assertThrows(Lodi.UsageException.class, () -> Presets.load("fast", List.of()));
+        var preset = assertThrows(ConfigurationException.class, () -> Presets.load("fast", List.of()));
         assertEquals("unknown preset 'fast'; valid presets: smoke, demo, cpu, minilm, paper", preset.getMessage());
-        assertThrows(Lodi.UsageException.class, () -> Presets.load("demo", List.of("training.steps")));
+        assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of("training.steps")));
+    }
+
+    /** Every odd value is refused with the key named, before any file exists; several at once are all listed. */
+    @Test
+    void oddValuesAreRefusedNamingTheirKey() {
+        String[][] cases = {
+                {"peft.full_ft.learning_rate=NaN", "learning_rate must be > 0"},
+                {"peft.bitfit.learning_rate=-1", "learning_rate must be > 0"},
+                {"training.weight_decay=-0.1", "training.weight_decay must be a number ≥ 0, got -0.1"},
+                {"training.clip_norm=-1", "training.clip_norm must be a positive number (or 0: no clipping), got -1.0"},
+                {"data.train_caps.sst2=-1", "data.train_caps.sst2 must be 0 (all) or more, got -1"},
+                {"pretraining.steps=0", "pretraining.steps must be a positive number, got 0.0"},
+                {"training.steps=0", "training.steps must be a positive number, got 0.0"},
+                {"training.max_length=4096", "training.max_length must be at most model.max_position_embeddings"},
+                {"sampler.temperature=Infinity", "sampler.temperature must be a positive number, got Infinity"},
+                {"peft.weight_lora.dropout=NaN", "dropout must be in [0, 1), got NaN"},
+        };
+        for (String[] c : cases) {
+            var error = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of(c[0])), c[0]);
+            assertTrue(error.getMessage().contains(c[1]), c[0] + " -> " + error.getMessage());
+        }
+        var both = assertThrows(ConfigurationException.class,
+                () -> Presets.load("demo", List.of("training.weight_decay=-1", "pretraining.clip_norm=-1")));
+        assertTrue(both.getMessage().startsWith("invalid settings: "), both.getMessage());
+        assertTrue(both.getMessage().contains("training.weight_decay") && both.getMessage().contains("pretraining.clip_norm"),
+                both.getMessage());
     }
 }

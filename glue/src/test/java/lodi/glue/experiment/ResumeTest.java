@@ -35,7 +35,7 @@ class ResumeTest {
                 "pretraining.steps=5"));
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log);
-        Experiment experiment = Experiment.load(config, false, out);
+        Experiment experiment = Experiment.load(config, out);
         BaseModel base = BaseModel.resolve(experiment, temp.resolve("cache"), out);
         RunTrainer trainer = new RunTrainer(experiment, base, out);
 

@@ -3,7 +3,6 @@ package lodi.model.bert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +28,11 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** Writes {@code dir/config.json} and {@code dir/model.safetensors}; the weights file is replaced atomically. */
+    /** Writes {@code dir/config.json} and {@code dir/model.safetensors}; each file is replaced atomically. */
     public static void save(Denoiser model, Path dir) throws IOException {
         Files.createDirectories(dir);
         model.config().write(dir.resolve(CONFIG));
-        Path temporary = dir.resolve(WEIGHTS + ".tmp");
-        Safetensors.write(temporary, model.stateDict(), Map.of("format", "pt", "producer", "lodi"));
-        Files.move(temporary, dir.resolve(WEIGHTS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Safetensors.write(dir.resolve(WEIGHTS), model.stateDict(), Map.of("format", "pt", "producer", "lodi"));
     }
 
     /** A denoiser exactly as saved: every tensor present with its shape, nothing extra. */
@@ -46,7 +43,7 @@ public final class Checkpoints {
             throw new IllegalArgumentException(dir + " is not a lodi checkpoint (needs " + CONFIG + " and " + WEIGHTS + ")");
         }
         Denoiser model = new Denoiser(DenoiserConfig.read(configFile), 0);
-        Map<String, Tensor> tensors = Safetensors.read(weightsFile).tensors();
+        Map<String, Tensor> tensors = Safetensors.readWeights(weightsFile);
         try {
             model.loadStateDict(tensors, true);
         } catch (IllegalArgumentException e) {
@@ -68,7 +65,7 @@ public final class Checkpoints {
             Onnx.Graph graph = Onnx.read(file);
             return loadBackbone(model, OnnxImport.huggingFaceTensors(graph, file.toString()), file.toString(), true);
         }
-        return loadBackbone(model, Safetensors.read(file).tensors(), file.toString(), false);
+        return loadBackbone(model, Safetensors.readWeights(file), file.toString(), false);
     }
 
     /**

@@ -82,7 +82,7 @@ public record DenoiserConfig(
     }
 
     public void write(Path file) throws IOException {
-        Files.writeString(file, JSON.writeValueAsString(this));
+        lodi.model.io.AtomicFiles.writeString(file, JSON.writeValueAsString(this));
     }
 
     private static void validate(int vocabSize, int hiddenSize, int numLayers, int numHeads, int intermediateSize,

@@ -56,7 +56,10 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} as F32, with {@code metadata} (may be empty) under "__metadata__". */
+    /**
+     * Writes {@code tensors} as F32, with {@code metadata} (may be empty) under "__metadata__", atomically
+     * ({@link AtomicFiles}).
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
         if (tensors.containsKey(METADATA)) {
@@ -86,25 +89,47 @@ public final class Safetensors {
         while (prefix.hasRemaining()) {
             prefix.put((byte) ' ');
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(channel, prefix.flip());
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor tensor : ordered.values()) {
-                float[] data = tensor.data();
-                for (int i = tensor.offset(), end = tensor.offset() + tensor.size(); i < end; i++) {
-                    if (!chunk.hasRemaining()) {
-                        writeFully(channel, chunk.flip());
-                        chunk.clear();
+        AtomicFiles.write(file, temporary -> {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(channel, prefix.flip());
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor tensor : ordered.values()) {
+                    float[] data = tensor.data();
+                    for (int i = tensor.offset(), end = tensor.offset() + tensor.size(); i < end; i++) {
+                        if (!chunk.hasRemaining()) {
+                            writeFully(channel, chunk.flip());
+                            chunk.clear();
+                        }
+                        chunk.putFloat(data[i]);
                     }
-                    chunk.putFloat(data[i]);
                 }
+                writeFully(channel, chunk.flip());
             }
-            writeFully(channel, chunk.flip());
-        }
+        });
     }
 
     /** Reads every tensor (converted to F32) and the metadata. */
+    /**
+     * The tensors of a weights file, every value finite: weights with a NaN or an infinity come from a run that
+     * diverged or a damaged file, and would evaluate to garbage without a word.
+     */
+    public static Map<String, Tensor> readWeights(Path file) throws IOException {
+        Map<String, Tensor> tensors = read(file).tensors();
+        for (var entry : tensors.entrySet()) {
+            Tensor tensor = entry.getValue();
+            for (int i = 0; i < tensor.size(); i++) {
+                float value = tensor.get(i);
+                if (!Float.isFinite(value)) {
+                    throw new IOException(file + ": tensor \"" + entry.getKey() + "\" holds a non-finite value (" + value
+                            + ") at element " + i + "; the weights are damaged or come from a run that diverged:"
+                            + " train it again");
+                }
+            }
+        }
+        return tensors;
+    }
+
     public static Contents read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();

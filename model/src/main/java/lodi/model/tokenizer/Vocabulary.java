@@ -1,6 +1,5 @@
 package lodi.model.tokenizer;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lodi.model.io.AtomicFiles;
 
 /**
  * A WordPiece vocabulary as in a BERT {@code vocab.txt}: one token per line, the id of a token is its line
@@ -94,14 +94,13 @@ public final class Vocabulary {
         return new Vocabulary(file.toString(), lines);
     }
 
-    /** Writes this vocabulary as a {@code vocab.txt}: one token per line, LF endings, UTF-8. */
+    /** Writes this vocabulary as a {@code vocab.txt}: one token per line, LF endings, UTF-8, atomically. */
     public void write(Path file) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String token : tokens) {
-                out.write(token);
-                out.write('\n');
-            }
+        StringBuilder text = new StringBuilder();
+        for (String token : tokens) {
+            text.append(token).append('\n');
         }
+        AtomicFiles.writeString(file, text.toString());
     }
 
     public int size() {

@@ -54,7 +54,7 @@ public final class Pretrainer {
      * Trains {@code model}'s parameters that require a gradient (all of a fresh model; a caller may freeze some) on
      * {@code texts} (token ids without specials). With a {@code runDir}, resumes from
      * {@code runDir/checkpoint} when present, checkpoints there every {@code checkpointEvery} steps, and
-     * writes the final model to {@code runDir/model}.
+     * writes the final model to {@code runDir/model}, then removes the checkpoint.
      */
     public static Result run(Denoiser model, List<int[]> texts, SpecialTokens special, NoiseSchedule schedule,
                              Settings settings, Path runDir, Listener listener) throws IOException {
@@ -144,6 +144,7 @@ public final class Pretrainer {
         }
         if (runDir != null) {
             Checkpoints.save(model, runDir.resolve("model"));
+            TrainingState.delete(checkpoint); // the model is all that is needed from here on
         }
         model.eval();
         return new Result(start, losses);

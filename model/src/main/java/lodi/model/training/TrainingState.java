@@ -46,22 +46,42 @@ public record TrainingState(long step, Map<String, Tensor> weights, OptimizerSta
         deleteRecursively(old);
     }
 
-    /** The state saved in {@code dir}, or null when there is none. */
+    /**
+     * The state saved in {@code dir}, or null when there is none. A save interrupted between its two renames left
+     * the previous state as {@code dir.old}; that one is used.
+     */
     public static TrainingState load(Path dir) throws IOException {
+        Path old = dir.resolveSibling(dir.getFileName() + ".old");
+        if (!Files.exists(dir) && Files.isRegularFile(old.resolve("state.json"))) {
+            dir = old;
+        }
         Path stateFile = dir.resolve("state.json");
         if (!Files.isRegularFile(stateFile)) {
             return null;
         }
-        JsonNode state = JSON.readTree(Files.readString(stateFile));
+        JsonNode state;
+        try {
+            state = JSON.readTree(Files.readString(stateFile));
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new IOException(stateFile + ": damaged checkpoint (" + e.getOriginalMessage() + "); delete "
+                    + stateFile.getParent() + " to start the run over", e);
+        }
         Map<String, Double> scalars = new LinkedHashMap<>();
         for (var entry : state.path("optimizer_scalars").properties()) {
             scalars.put(entry.getKey(), entry.getValue().doubleValue());
         }
-        return new TrainingState(state.path("step").longValue(), Safetensors.read(dir.resolve("weights.safetensors")).tensors(),
+        return new TrainingState(state.path("step").longValue(), Safetensors.readWeights(dir.resolve("weights.safetensors")),
                 new OptimizerState(Safetensors.read(dir.resolve("optimizer.safetensors")).tensors(), scalars), state.path("extra"));
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    /** Removes the state in {@code dir} and what an interrupted save left beside it ({@code .partial}, {@code .old}). */
+    public static void delete(Path dir) throws IOException {
+        deleteRecursively(dir.resolveSibling(dir.getFileName() + ".partial"));
+        deleteRecursively(dir.resolveSibling(dir.getFileName() + ".old"));
+        deleteRecursively(dir);
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

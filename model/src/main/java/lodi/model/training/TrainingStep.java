@@ -58,7 +58,7 @@ public final class TrainingStep {
             if (!Double.isFinite(partValue)) {
                 lodi.autograd.Autograd.clearTape();
                 optimizer.zeroGrad();
-                throw new DivergedException("the loss is " + partValue + " at step " + step
+                throw new DivergedException("the loss is " + partValue + " at step " + (step + 1)
                         + "; lower the learning rate or check the data (the run stopped here)");
             }
             value.backward();
@@ -67,7 +67,7 @@ public final class TrainingStep {
         double norm = clipNorm > 0 ? GradClip.clipGlobalNorm(trainable, clipNorm) : GradClip.globalNorm(trainable);
         if (!Double.isFinite(norm)) {
             optimizer.zeroGrad();
-            throw new DivergedException("the gradient norm is " + norm + " at step " + step
+            throw new DivergedException("the gradient norm is " + norm + " at step " + (step + 1)
                     + "; lower the learning rate or check the data (the run stopped here)");
         }
         optimizer.step();

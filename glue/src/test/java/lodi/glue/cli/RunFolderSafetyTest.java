@@ -1,0 +1,250 @@
+package lodi.glue.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import lodi.glue.experiment.Presets;
+import lodi.model.io.AtomicFiles;
+import lodi.model.io.Safetensors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Run folders under what users do to them: bad settings (nothing may be written), two processes on one folder,
+ * a moved outputs folder, a disk that fills at each output file, {@code kill -9} at any moment.
+ */
+class RunFolderSafetyTest {
+    private static final String RUN = "glue_multitask/multitask_full_ft_seed42_frozen";
+
+    @TempDir
+    Path temp;
+
+    @AfterEach
+    void restoreWrites() {
+        AtomicFiles.injectFailures(file -> false);
+    }
+
+    /** A short smoke-preset run of full_ft, seed 42, into {@code outputs}. */
+    private static String[] train(Path outputs, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--preset", "smoke", "--method", "full_ft", "--seed", "42",
+                "--steps", "30", "--eval-every", "10", "--set", "pretraining.steps=5", "--outputs", outputs.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    private static byte[] adapter(Path outputs) throws IOException {
+        return Files.readAllBytes(outputs.resolve(RUN).resolve("adapter_model.safetensors"));
+    }
+
+    private static String oneLine(LodiRun run) {
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+        return run.err().strip();
+    }
+
+    @Test
+    void configurationErrorsExitTwoBeforeAnyFileIsWritten() {
+        Path outputs = temp.resolve("outputs");
+        String[][] cases = {
+                {"--set", "peft.full_ft.learning_rate=NaN"},
+                {"--set", "training.weight_decay=-0.01"},
+                {"--set", "training.clip_norm=-1"},
+                {"--set", "data.train_caps.sst2=-1"},
+                {"--set", "pretraining.steps=0"},
+                {"--glue-dir", "/nonexistent/glue"},
+                {"--vocab", "/nonexistent/vocab.txt"},
+                {"--skip-bad-rows"},
+                {"--base", "/nonexistent/model.onnx"},
+                {"--set", "training.max_length=100000"},
+        };
+        for (String[] extra : cases) {
+            LodiRun run = LodiRun.of(train(outputs, extra));
+            assertEquals(2, run.code(), String.join(" ", extra) + ": " + run.err());
+            String message = oneLine(run);
+            assertTrue(message.startsWith("lodi: "), message);
+            assertFalse(Files.exists(outputs), String.join(" ", extra) + " wrote " + outputs + " before failing");
+        }
+    }
+
+    @Test
+    void aClashAnywhereInTheGridStopsItBeforeAnyWork() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        assertEquals(0, LodiRun.of(train(outputs)).code());
+        List<Path> before;
+        try (Stream<Path> files = Files.walk(outputs)) {
+            before = files.sorted().toList();
+        }
+        // Another pretraining would mean another base: the grid must stop before preparing it.
+        LodiRun clash = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "bitfit,full_ft", "--seeds", "42",
+                "--steps", "40", "--set", "pretraining.steps=6", "--outputs", outputs.toString());
+        assertEquals(2, clash.code(), clash.err());
+        assertTrue(oneLine(clash).contains("multitask_full_ft_seed42_frozen holds a run made with another configuration"
+                + " (pretraining.steps: 5 there, 6 now)"), clash.err());
+        try (Stream<Path> files = Files.walk(outputs)) {
+            assertEquals(before, files.sorted().toList(), "nothing was written");
+        }
+    }
+
+    @Test
+    void eachPresetHasItsOwnDefaultOutputsFolder() throws Exception {
+        String[] quick = {"--methods", "full_ft", "--seeds", "42", "--steps", "4", "--eval-every", "4", "--set",
+                "pretraining.steps=2"};
+        List<String> smoke = new ArrayList<>(List.of("reproduce", "--preset", "smoke"));
+        smoke.addAll(List.of(quick));
+        assertEquals(0, LodiProcess.start(temp, temp.resolve("smoke.log"), smoke.toArray(String[]::new)).waitFor(),
+                Files.readString(temp.resolve("smoke.log")));
+        List<String> demo = new ArrayList<>(List.of("reproduce", "--preset", "demo"));
+        demo.addAll(List.of(quick));
+        demo.addAll(List.of("--set", "data.synthetic_train.sst2=60", "--set", "data.synthetic_train.qnli=60",
+                "--set", "data.synthetic_train.mrpc=60"));
+        assertEquals(0, LodiProcess.start(temp, temp.resolve("demo.log"), demo.toArray(String[]::new)).waitFor(),
+                Files.readString(temp.resolve("demo.log")));
+        for (String preset : Presets.NAMES.subList(0, 2)) {
+            assertTrue(Files.isRegularFile(temp.resolve("outputs").resolve(preset).resolve(RUN).resolve("training_summary.json")),
+                    preset);
+            assertTrue(Files.isRegularFile(temp.resolve("outputs").resolve(preset).resolve("GLUE_MULTITASK_RESULTS.md")),
+                    preset);
+        }
+    }
+
+    @Test
+    void twoTrainersOnOneFolderGiveOneCorrectRun() throws Exception {
+        Path reference = temp.resolve("reference");
+        assertEquals(0, LodiRun.of(train(reference)).code());
+
+        Path outputs = temp.resolve("outputs");
+        LodiProcess first = LodiProcess.start(temp, temp.resolve("first.log"), train(outputs));
+        LodiProcess second = LodiProcess.start(temp, temp.resolve("second.log"), train(outputs));
+        assertEquals(0, first.waitFor(), first.output());
+        assertEquals(0, second.waitFor(), second.output());
+        String both = first.output() + second.output();
+        assertEquals(1, count(both, "base: pretraining"), both);
+        assertTrue(both.contains("is in use by pid "), both);
+        assertEquals(1, count(both, "complete, skipped"), both);
+        assertEquals(0, count(both, "resuming from step"), both);
+        assertArrayEquals(adapter(reference), adapter(outputs), "the one run is the uninterrupted run");
+    }
+
+    @Test
+    void aMovedOutputsFolderStillEvaluates() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        assertEquals(0, LodiRun.of(train(outputs)).code());
+        Path moved = temp.resolve("elsewhere");
+        Files.move(outputs, moved);
+        LodiRun eval = LodiRun.of("eval", "--run", moved.resolve(RUN).toString());
+        assertEquals(0, eval.code(), eval.err());
+        double accuracy = Presets.JSON.readTree(Files.readString(moved.resolve(RUN).resolve("training_summary.json")))
+                .path("final_eval_metrics").path("accuracy").doubleValue();
+        assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * accuracy)), eval.out());
+    }
+
+    @Test
+    void aFailingWriteAtEachOutputFileLeavesNoTruncatedFile() throws IOException {
+        Path reference = temp.resolve("reference");
+        assertEquals(0, LodiRun.of(reproduce(reference)).code());
+        List<String> names = List.of("model.safetensors", "weights.safetensors", "base_metrics.json", "config.json",
+                "vocab.txt", "params.json", "adapter_model.safetensors", "adapter_config.json", "evaluation_history.json",
+                "training_history.json", "training_summary.json", "GLUE_MULTITASK_RESULTS.md");
+        for (String name : names) {
+            Path outputs = temp.resolve("fail-" + name);
+            AtomicFiles.injectFailures(file -> file.getFileName().toString().equals(name));
+            LodiRun failed = LodiRun.of(reproduce(outputs));
+            assertEquals(1, failed.code(), name + ": " + failed.out() + failed.err());
+            assertTrue(oneLine(failed).contains(name + ": No space left on device"), failed.err());
+            assertTrue(failed.err().contains("run the same command again"), failed.err());
+            assertNoTruncatedFile(outputs, name);
+            AtomicFiles.injectFailures(file -> false);
+            LodiRun rerun = LodiRun.of(reproduce(outputs));
+            assertEquals(0, rerun.code(), name + ": " + rerun.err());
+            assertArrayEquals(adapter(reference), adapter(outputs), name + ": the rerun ends as the uninterrupted run");
+        }
+    }
+
+    @Test
+    void killedAnywhereItResumesToTheUninterruptedResult() throws Exception {
+        Path reference = temp.resolve("reference");
+        assertEquals(0, LodiRun.of(train(reference)).code());
+        Path outputs = temp.resolve("outputs");
+        Path run = outputs.resolve(RUN);
+        java.util.Random random = new java.util.Random(2026);
+        // at random moments, then as soon as a checkpoint exists, then in the final writes
+        List<java.util.function.BooleanSupplier> killWhen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long delay = 300 + random.nextInt(2500);
+            killWhen.add(new java.util.function.BooleanSupplier() {
+                long start = -1;
+
+                @Override
+                public boolean getAsBoolean() {
+                    start = start < 0 ? System.nanoTime() : start;
+                    return (System.nanoTime() - start) / 1_000_000 >= delay;
+                }
+            });
+        }
+        killWhen.add(() -> Files.isDirectory(run.resolve("checkpoint")));
+        killWhen.add(() -> Files.exists(run.resolve("adapter_model.safetensors")));
+        int killed = 0;
+        for (var trigger : killWhen) {
+            LodiProcess process = LodiProcess.start(temp, temp.resolve("killed.log"), train(outputs));
+            while (process.isAlive() && !trigger.getAsBoolean()) {
+                Thread.sleep(1);
+            }
+            if (process.isAlive()) {
+                process.kill();
+                killed++;
+            }
+        }
+        assertTrue(killed >= 3, "most kills hit a running process: " + killed);
+        LodiRun last = LodiRun.of(train(outputs));
+        assertEquals(0, last.code(), last.err());
+        assertArrayEquals(adapter(reference), adapter(outputs));
+        for (String file : List.of("evaluation_history.json", "training_history.json")) {
+            assertEquals(Presets.JSON.readTree(Files.readString(reference.resolve(RUN).resolve(file))),
+                    Presets.JSON.readTree(Files.readString(run.resolve(file))), file);
+        }
+        assertEquals(Presets.JSON.readTree(Files.readString(reference.resolve(RUN).resolve("training_summary.json")))
+                        .path("final_eval_metrics"),
+                Presets.JSON.readTree(Files.readString(run.resolve("training_summary.json"))).path("final_eval_metrics"));
+    }
+
+    private static String[] reproduce(Path outputs) {
+        return new String[] {"reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42", "--steps", "30",
+                "--eval-every", "10", "--set", "pretraining.steps=5", "--outputs", outputs.toString()};
+    }
+
+    /** Every file present is whole: no temporary file, each JSON file parses, each safetensors file reads. */
+    private static void assertNoTruncatedFile(Path outputs, String failing) throws IOException {
+        if (!Files.exists(outputs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(outputs)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                assertFalse(name.endsWith(".tmp"), failing + ": left " + file);
+                assertTrue(Files.size(file) > 0 || name.equals(".lock"), failing + ": empty " + file);
+                if (name.endsWith(".json")) {
+                    Presets.JSON.readTree(Files.readString(file));
+                } else if (name.endsWith(".safetensors")) {
+                    Safetensors.read(file);
+                }
+            }
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
