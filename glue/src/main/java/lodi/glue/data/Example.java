@@ -8,10 +8,13 @@ import java.util.Objects;
  * @param task   the task it belongs to
  * @param a      the first text: the SST-2 sentence, the QNLI question, the first MRPC sentence
  * @param b      the second text (QNLI sentence, second MRPC sentence), or null for SST-2
- * @param label  the label index into {@link Task#labelWords()}
+ * @param label  the label index into {@link Task#labelWords()}, or {@link #NO_LABEL} for an input to classify
  * @param source where it came from, for error messages: {@code file:line}, or {@code synthetic ...}
  */
 public record Example(Task task, String a, String b, int label, String source) {
+    /** The label of an input that has none ({@code lodi predict}); never read for training or evaluation. */
+    public static final int NO_LABEL = -1;
+
     public Example {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(a, "a");
@@ -20,7 +23,9 @@ public record Example(Task task, String a, String b, int label, String source) {
             throw new IllegalArgumentException(task.shortName() + (task.isPair() ? " needs" : " takes no")
                     + " second text (" + source + ")");
         }
-        task.labelWord(label);
+        if (label != NO_LABEL) {
+            task.labelWord(label);
+        }
     }
 
     /** The prompt text the model is conditioned on (see {@link Task}). */

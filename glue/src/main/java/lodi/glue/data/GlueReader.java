@@ -82,7 +82,25 @@ public final class GlueReader {
 
     /** Reads a JSON-lines file of the task. */
     public Result readJsonLines(Task task, Path file) {
-        return parse(task, file, lines(file), 0, this::jsonRow);
+        return parse(task, file, lines(file), 0, (t, line, source) -> jsonRow(t, line, source, true));
+    }
+
+    /**
+     * Reads inputs to classify ({@code lodi predict}), by the same rules as the task files: JSON lines with the
+     * {@code label} optional; or text lines, a GLUE TSV of the task when its header comes first (labels then as in
+     * the task files), otherwise one example per line, its texts tab-separated. Inputs without a label get
+     * {@link Example#NO_LABEL}.
+     *
+     * @param name  the file's name, or {@code standard input}, for messages
+     * @param bytes the whole input
+     */
+    public Result readInputs(Task task, Path name, byte[] bytes, boolean jsonLines) {
+        List<byte[]> lines = split(bytes);
+        if (jsonLines) {
+            return parse(task, name, lines, 0, (t, line, source) -> jsonRow(t, line, source, false));
+        }
+        boolean glueFile = !lines.isEmpty() && decodeHeader(name, lines.getFirst()).equals(tsvHeader(task));
+        return glueFile ? parse(task, name, lines, 1, this::tsvRow) : parse(task, name, lines, 0, GlueReader::textRow);
     }
 
     /** The header line of the task's GLUE TSV files. */
@@ -151,7 +169,17 @@ public final class GlueReader {
         };
     }
 
-    private Example jsonRow(Task task, String line, String source) throws BadRow {
+    private static Example textRow(Task task, String line, String source) throws BadRow {
+        String[] fields = line.split("\t", -1);
+        int expected = task.isPair() ? 2 : 1;
+        if (fields.length != expected) {
+            throw new BadRow("expected " + (task.isPair() ? "two texts separated by a tab" : "one text (no tab)")
+                    + " but found " + fields.length + " tab-separated fields");
+        }
+        return new Example(task, fields[0], task.isPair() ? fields[1] : null, Example.NO_LABEL, source);
+    }
+
+    private Example jsonRow(Task task, String line, String source, boolean labelRequired) throws BadRow {
         JsonNode row;
         try {
             row = JSON.readTree(line);
@@ -174,6 +202,9 @@ public final class GlueReader {
             throw new BadRow(task.shortName() + " takes one text but the row has a second one");
         }
         JsonNode labelNode = row.get("label");
+        if (!labelRequired && (labelNode == null || labelNode.isNull())) {
+            return new Example(task, a, b, Example.NO_LABEL, source);
+        }
         if (labelNode == null || !labelNode.isIntegralNumber() || !labelNode.canConvertToInt()) {
             throw new BadRow("no integer \"label\"");
         }
@@ -254,6 +285,11 @@ public final class GlueReader {
         } catch (IOException e) {
             throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
+        return split(bytes);
+    }
+
+    /** {@link #lines(Path)} of bytes already read. */
+    private static List<byte[]> split(byte[] bytes) {
         List<byte[]> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= bytes.length; i++) {

@@ -216,6 +216,113 @@ class RunFolderSafetyTest {
                 Presets.JSON.readTree(Files.readString(run.resolve("training_summary.json"))).path("final_eval_metrics"));
     }
 
+    @Test
+    void damagedRunFilesAreOneLineNamingTheFile() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        assertEquals(0, LodiRun.of(train(outputs)).code());
+        Path dir = outputs.resolve(RUN);
+        Path config = dir.resolve("config.json");
+        String original = Files.readString(config);
+
+        Files.writeString(config, original.substring(0, original.length() / 2));
+        LodiRun truncated = LodiRun.of("eval", "--run", dir.toString());
+        assertEquals(2, truncated.code());
+        assertTrue(oneLine(truncated).startsWith("lodi: " + config + ": not valid JSON at line "), truncated.err());
+
+        Files.writeString(config, "");
+        LodiRun empty = LodiRun.of("eval", "--run", dir.toString());
+        assertEquals(2, empty.code());
+        assertTrue(oneLine(empty).contains(config + ": the file is empty (damaged)"), empty.err());
+        LodiRun retrain = LodiRun.of(train(outputs));
+        assertEquals(2, retrain.code());
+        assertTrue(oneLine(retrain).contains(config + ": the file is empty (damaged); move the damaged run folder"),
+                retrain.err());
+
+        Files.writeString(config, original);
+        Files.delete(dir.resolve("vocab.txt"));
+        LodiRun noVocab = LodiRun.of("eval", "--run", dir.toString());
+        assertEquals(2, noVocab.code());
+        assertEquals("lodi: " + dir.resolve("vocab.txt") + ": no such file or folder", oneLine(noVocab));
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefused() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        assertEquals(0, LodiRun.of(train(outputs)).code());
+        Path weights = outputs.resolve(RUN).resolve("adapter_model.safetensors");
+        var tensors = new java.util.TreeMap<>(Safetensors.read(weights).tensors());
+        var first = tensors.firstEntry();
+        first.getValue().set(3, Float.NaN);
+        Safetensors.write(weights, tensors, java.util.Map.of("method", "full_ft"));
+        LodiRun eval = LodiRun.of("eval", "--run", outputs.resolve(RUN).toString());
+        assertEquals(2, eval.code(), eval.out());
+        assertEquals("lodi: " + weights + ": tensor \"" + first.getKey() + "\" holds a non-finite value (NaN) at element 3;"
+                + " the weights are damaged or come from a run that diverged: train it again", oneLine(eval));
+    }
+
+    /** A tiny GLUE folder: {@code rows} training and 6 dev rows per task, one of SST-2's training rows bad. */
+    private static Path tinyGlue(Path dir, int rows) throws IOException {
+        String[] words = {"great", "dull", "fun", "bad", "fine", "poor"};
+        StringBuilder sst2 = new StringBuilder("sentence\tlabel\n");
+        StringBuilder qnli = new StringBuilder("index\tquestion\tsentence\tlabel\n");
+        StringBuilder mrpc = new StringBuilder("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n");
+        for (int i = 0; i < rows; i++) {
+            String w = words[i % words.length];
+            sst2.append("a ").append(w).append(" film ").append(i).append('\t').append(i % 2).append('\n');
+            qnli.append(i).append("\twhat is ").append(w).append("?\tit is ").append(w).append('\t')
+                    .append(i % 2 == 0 ? "entailment" : "not_entailment").append('\n');
+            mrpc.append(i % 2).append('\t').append(i).append('\t').append(i + 1).append("\tit was ").append(w)
+                    .append("\tit is ").append(w).append('\n');
+        }
+        for (var task : List.of(List.of("SST-2", sst2.toString()), List.of("QNLI", qnli.toString()),
+                List.of("MRPC", mrpc.toString()))) {
+            Path taskDir = Files.createDirectories(dir.resolve(task.get(0)));
+            String[] lines = task.get(1).split("\n");
+            String header = lines[0] + "\n";
+            Files.writeString(taskDir.resolve("train.tsv"), task.get(1)
+                    + (task.get(0).equals("SST-2") ? "a row without its label\n" : ""));
+            Files.writeString(taskDir.resolve("dev.tsv"), header + String.join("\n", List.of(lines).subList(1, 7)) + "\n");
+        }
+        return dir;
+    }
+
+    @Test
+    void theSameDataByAnotherPathIsTheSameRunAndMovedDataIsFoundAgain() throws Exception {
+        tinyGlue(temp.resolve("glue"), 30);
+        String[] real = {"--set", "data.synthetic=false", "--skip-bad-rows"};
+        // relative, from the working directory of a process
+        LodiProcess relative = LodiProcess.start(temp, temp.resolve("relative.log"),
+                train(Path.of("outputs"), concat(real, "--glue-dir", "glue")));
+        assertEquals(0, relative.waitFor(), relative.output());
+        assertTrue(relative.output().contains("skipped 1 bad row"), relative.output());
+        // absolute, from this process's own working directory: the same run, already complete, and the same base
+        LodiRun absolute = LodiRun.of(train(temp.resolve("outputs"), concat(real, "--glue-dir",
+                temp.resolve("glue").toString())));
+        assertEquals(0, absolute.code(), absolute.err());
+        assertTrue(absolute.out().contains("complete, skipped"), absolute.out());
+        assertTrue(absolute.out().contains("base: cached pretrained denoiser"), absolute.out());
+        // eval reads the data as training did (bad rows skipped) with no flag given again
+        Path run = temp.resolve("outputs").resolve(RUN);
+        assertEquals(0, LodiRun.of("eval", "--run", run.toString()).code());
+        // the data moves: eval says so, and finds it with --glue-dir; other data is refused
+        Files.move(temp.resolve("glue"), temp.resolve("glue-moved"));
+        LodiRun lost = LodiRun.of("eval", "--run", run.toString());
+        assertEquals(2, lost.code());
+        assertTrue(oneLine(lost).contains("glue: no such directory"), lost.err());
+        LodiRun found = LodiRun.of("eval", "--run", run.toString(), "--glue-dir", temp.resolve("glue-moved").toString());
+        assertEquals(0, found.code(), found.err());
+        tinyGlue(temp.resolve("other"), 31);
+        LodiRun other = LodiRun.of("eval", "--run", run.toString(), "--glue-dir", temp.resolve("other").toString());
+        assertEquals(2, other.code());
+        assertTrue(oneLine(other).contains("is not the data " + run + " was trained on"), other.err());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     private static String[] reproduce(Path outputs) {
         return new String[] {"reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42", "--steps", "30",
                 "--eval-every", "10", "--set", "pretraining.steps=5", "--outputs", outputs.toString()};
