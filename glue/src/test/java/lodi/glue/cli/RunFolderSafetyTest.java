@@ -317,6 +317,40 @@ class RunFolderSafetyTest {
         assertTrue(oneLine(other).contains("is not the data " + run + " was trained on"), other.err());
     }
 
+    @Test
+    void aTaskLeftWithoutRowsIsRefusedBeforeAnyWork() throws IOException {
+        Path glue = tinyGlue(temp.resolve("glue"), 30);
+        Files.writeString(glue.resolve("SST-2/dev.tsv"), "sentence\tlabel\n");
+        Path outputs = temp.resolve("outputs");
+        LodiRun run = LodiRun.of(train(outputs, "--set", "data.synthetic=false", "--skip-bad-rows", "--glue-dir",
+                glue.toString()));
+        assertEquals(2, run.code());
+        assertTrue(oneLine(run).contains("SST-2 has no validation examples"), run.err());
+        assertFalse(Files.exists(outputs));
+    }
+
+    @Test
+    void theCachedBaseKeepsOnlyItsModelAndGenerateShowsWhatTheModelSaw() throws IOException {
+        Path outputs = temp.resolve("outputs");
+        assertEquals(0, LodiRun.of(train(outputs)).code());
+        try (Stream<Path> files = Files.walk(outputs.resolve("cache"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("checkpoint")).toList(),
+                    "the pretraining checkpoint is removed once the model is written");
+        }
+        String longText = String.join(" ", java.util.Collections.nCopies(300, "the plot is dull"));
+        LodiRun generated = LodiRun.of("generate", "--run", outputs.resolve(RUN).toString(), longText);
+        assertEquals(0, generated.code(), generated.err());
+        String prompt = generated.out().lines().filter(l -> l.startsWith("prompt: ")).findFirst().orElseThrow();
+        assertTrue(prompt.matches("prompt: .* \\[cut to \\d+ of \\d+ tokens by training.max_length 96]"), prompt);
+        assertTrue(prompt.length() < longText.length() / 2, prompt);
+    }
+
+    @Test
+    void theDefaultVocabularyIsFoundBesideTheProjectWhateverTheWorkingDirectory() {
+        Path root = ExperimentOptions.projectRoot();
+        assertTrue(root != null && Files.isRegularFile(root.resolve("lodi")), "the project root holds ./lodi: " + root);
+    }
+
     private static String[] concat(String[] first, String... more) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(more));

@@ -74,6 +74,14 @@ class GlueReaderTest {
     }
 
     @Test
+    void aHugeWrongHeaderIsCutInTheMessage() throws IOException {
+        Path file = write("huge.tsv", "x".repeat(1_000_000) + "\n");
+        DataException e = assertThrows(DataException.class, () -> strict.read(Task.SST2, file));
+        assertTrue(e.getMessage().length() < 500, e.getMessage().length() + " characters");
+        assertMentions(e, "... (1000000 characters)");
+    }
+
+    @Test
     void wrongHeaderIsAnErrorEvenWhenSkipping() throws IOException {
         Path file = write("header.tsv", "index\tquestion\tsentence\tlabel\n0\tq\ts\tentailment\n");
         DataException e = assertThrows(DataException.class, () -> lenient.read(Task.SST2, file));
