@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import lodi.autograd.ElementwiseOps;
 import lodi.autograd.LossOps;
@@ -135,6 +136,7 @@ public final class RunTrainer {
             out.println(dir.getFileName() + ": resuming from step " + start);
         }
         long sessionStart = System.nanoTime();
+        CountDownLatch stopping = GracefulStop.begin();
         try (Progress progress = Progress.start(method.id() + " seed " + seed, steps)) {
             progress.step(start);
             for (long step = start; step < steps; step++) {
@@ -150,22 +152,34 @@ public final class RunTrainer {
                 history.steps.add(new double[] {step + 1, result.loss(), result.learningRate(), result.gradNorm()});
                 progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
                 boolean last = step + 1 == steps;
-                if (last || (step + 1) % settings.evalEvery() == 0) {
+                boolean evaluate = last || (step + 1) % settings.evalEvery() == 0;
+                if (evaluate) {
                     peft.train(false);
                     Map<String, Double> metrics = evaluator.evaluate(peft, null);
                     history.evaluations.add(new Evaluation(step + 1, metrics));
                     progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get("accuracy"),
                             metrics.get("generation_accuracy")));
+                }
+                boolean stop = !last && GracefulStop.requested();
+                if (evaluate || stop) {
                     history.wallSeconds += (System.nanoTime() - sessionStart) / 1e9;
                     sessionStart = System.nanoTime();
                     Map<String, Tensor> weights = new LinkedHashMap<>();
                     trainable.forEach((name, p) -> weights.put(name, p.value()));
                     new TrainingState(step + 1, weights, optimizer.state(), history.toJson()).save(dir.resolve(CHECKPOINT));
                 }
+                if (stop) {
+                    out.println(dir.getFileName() + ": stopped on request after step " + (step + 1)
+                            + ", checkpoint saved; run the same command again to resume");
+                    out.flush();
+                    return new Outcome(dir, false, false);
+                }
                 if (step + 1 == stopAfter && !last) {
                     return new Outcome(dir, false, false);
                 }
             }
+        } finally {
+            GracefulStop.end(stopping);
         }
         finish(dir, peft, history, steps);
         return new Outcome(dir, false, true);

@@ -47,6 +47,12 @@ public final class LodiProcess {
         process.waitFor();
     }
 
+    /** Asks the process to stop, as Slurm and {@code kill} do (SIGTERM), and waits for its exit code. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -35,8 +35,13 @@ class RunFolderSafetyTest {
 
     /** A short smoke-preset run of full_ft, seed 42, into {@code outputs}. */
     private static String[] train(Path outputs, String... extra) {
+        return train(outputs, 30, 10, extra);
+    }
+
+    private static String[] train(Path outputs, int steps, int evalEvery, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--preset", "smoke", "--method", "full_ft", "--seed", "42",
-                "--steps", "30", "--eval-every", "10", "--set", "pretraining.steps=5", "--outputs", outputs.toString()));
+                "--steps", Integer.toString(steps), "--eval-every", Integer.toString(evalEvery), "--set",
+                "pretraining.steps=5", "--outputs", outputs.toString()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -355,6 +360,29 @@ class RunFolderSafetyTest {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
+    }
+
+    @Test
+    void aStopRequestCheckpointsAtTheCurrentStepAndTheRerunResumesThere() throws Exception {
+        Path reference = temp.resolve("reference");
+        assertEquals(0, LodiRun.of(train(reference, 400, 100)).code());
+        Path outputs = temp.resolve("outputs");
+        LodiProcess process = LodiProcess.start(temp, temp.resolve("stopped.log"), train(outputs, 400, 100));
+        while (process.isAlive() && !Files.isDirectory(outputs.resolve(RUN).resolve("checkpoint"))) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(300);
+        assertTrue(process.isAlive(), "still training: " + process.output());
+        assertEquals(143, process.terminate(), "exits as SIGTERM asks: " + process.output());
+        var stopped = java.util.regex.Pattern.compile("stopped on request after step (\\d+), checkpoint saved")
+                .matcher(process.output());
+        assertTrue(stopped.find(), process.output());
+        LodiRun resumed = LodiRun.of(train(outputs, 400, 100));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from step " + stopped.group(1)), resumed.out());
+        assertArrayEquals(adapter(reference), adapter(outputs));
+        assertEquals(Presets.JSON.readTree(Files.readString(reference.resolve(RUN).resolve("training_history.json"))),
+                Presets.JSON.readTree(Files.readString(outputs.resolve(RUN).resolve("training_history.json"))));
     }
 
     private static String[] reproduce(Path outputs) {
