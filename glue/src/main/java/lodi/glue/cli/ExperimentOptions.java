@@ -57,6 +57,38 @@ public final class ExperimentOptions {
         return outputs().resolve("cache");
     }
 
+    /**
+     * These options again as lodi arguments, every path absolute (for job scripts that run elsewhere and later):
+     * the outputs folder always, {@code --base} when it names a file or folder.
+     */
+    List<String> asArguments() {
+        List<String> args = new ArrayList<>(List.of("--preset", preset, "--outputs", absolute(outputs())));
+        if (glueDir != null) {
+            args.addAll(List.of("--glue-dir", absolute(glueDir)));
+        }
+        if (vocab != null) {
+            args.addAll(List.of("--vocab", absolute(vocab)));
+        }
+        if (base != null) {
+            args.addAll(List.of("--base", Files.exists(Path.of(base)) ? absolute(Path.of(base)) : base));
+        }
+        if (steps != null) {
+            args.addAll(List.of("--steps", steps.toString()));
+        }
+        if (evalEvery != null) {
+            args.addAll(List.of("--eval-every", evalEvery.toString()));
+        }
+        overrides.forEach(override -> args.addAll(List.of("--set", override)));
+        if (skipBadRows) {
+            args.add("--skip-bad-rows");
+        }
+        return args;
+    }
+
+    private static String absolute(Path path) {
+        return path.toAbsolutePath().normalize().toString();
+    }
+
     /** The preset with the named options and then the --set overrides applied. */
     public ExperimentConfig config(List<String> extra) {
         List<String> all = new ArrayList<>(extra);

@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = ExperimentSetup.announce(config, out);
         BaseModel base = BaseModel.locate(experiment, options.cacheRoot());
-        RunTrainer trainer = new RunTrainer(experiment, base, out);
+        RunTrainer trainer = new RunTrainer(experiment, base, out, ExperimentSetup.invocation(spec));
         java.nio.file.Path dir = RunTrainer.runDir(options.runsRoot(), parsed, seed);
         trainer.requireSameConfig(dir, parsed, seed); // before the base is prepared: that can take minutes
         base.prepare(experiment, out);

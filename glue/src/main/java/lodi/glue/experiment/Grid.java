@@ -26,9 +26,9 @@ public final class Grid {
      * then runs every (method, seed) into {@code runsRoot}; returns how many were trained now.
      */
     public static int run(Experiment experiment, BaseModel base, List<PeftMethod> methods, List<Integer> seeds,
-                          Path runsRoot, PrintWriter out) throws IOException {
+                          Path runsRoot, PrintWriter out, Invocation invocation) throws IOException {
         evaluateBase(experiment, base, runsRoot, out);
-        RunTrainer trainer = new RunTrainer(experiment, base, out);
+        RunTrainer trainer = new RunTrainer(experiment, base, out, invocation);
         int trained = 0;
         int index = 0;
         for (PeftMethod method : methods) {

@@ -66,12 +66,19 @@ public final class RunTrainer {
     private final Evaluator evaluator;
     private final BaseModel base;
     private final PrintWriter out;
+    private final Invocation invocation;
 
     public RunTrainer(Experiment experiment, BaseModel base, PrintWriter out) {
+        this(experiment, base, out, Invocation.UNKNOWN);
+    }
+
+    /** A trainer that records {@code invocation} in each run's {@code run_info.json}. */
+    public RunTrainer(Experiment experiment, BaseModel base, PrintWriter out, Invocation invocation) {
         this.experiment = experiment;
         this.evaluator = experiment.evaluator();
         this.base = base;
         this.out = out;
+        this.invocation = invocation;
     }
 
     /** The folder of a run: {@code multitask_{method}_seed{seed}_frozen}, the reference's name. */
@@ -135,6 +142,7 @@ public final class RunTrainer {
             start = saved.step();
             out.println(dir.getFileName() + ": resuming from step " + start);
         }
+        invocation.recordAttempt(dir, start);
         long sessionStart = System.nanoTime();
         CountDownLatch stopping = GracefulStop.begin();
         try (Progress progress = Progress.start(method.id() + " seed " + seed, steps)) {
