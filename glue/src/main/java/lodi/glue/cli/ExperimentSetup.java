@@ -52,7 +52,7 @@ final class ExperimentSetup {
     static Experiment announce(ExperimentConfig config, PrintWriter out) throws IOException {
         out.println("preset " + config.preset() + ": " + config.description());
         out.flush();
-        Experiment experiment = Experiment.load(config, out);
+        Experiment experiment = Experiment.load(config, out, Progress::start);
         out.println("data: " + experiment.data().description());
         int train = experiment.train().values().stream().mapToInt(java.util.List::size).sum();
         out.println("using " + train + " training examples, " + experiment.dev().size() + " validation examples; vocabulary of "

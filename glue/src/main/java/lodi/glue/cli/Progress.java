@@ -3,6 +3,7 @@ package lodi.glue.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import lodi.glue.experiment.ProgressReporter;
 
 /**
  * A terminal progress bar with rate and ETA, written to stderr:
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  * A total of 0 or less means unknown: no bar, percentage or ETA. Safe to call from several threads.
  */
-public final class Progress implements AutoCloseable {
+public final class Progress implements ProgressReporter.Meter {
     /** How counts and rates are printed. */
     public enum Unit { ITEMS, BYTES }
 

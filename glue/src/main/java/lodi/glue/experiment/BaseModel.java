@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
-import lodi.glue.cli.Progress;
 import lodi.model.bert.Checkpoints;
 import lodi.model.bert.Denoiser;
 import lodi.model.bert.DenoiserConfig;
@@ -198,7 +197,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         Files.createDirectories(dir);
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
         long start = System.nanoTime();
-        try (Progress progress = Progress.start("pretrain", settings.steps())) {
+        try (ProgressReporter.Meter progress = experiment.progress().start("pretrain", settings.steps())) {
             Pretrainer.run(initial, corpus.texts(),
                     new Pretrainer.Objective(corpus.responses(), settings.conditionalShare(),
                             settings.lossWeights().equals("elbo")),

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lodi.autograd.Autograd;
-import lodi.glue.cli.Progress;
 import lodi.glue.data.Task;
 import lodi.model.TokenBatch;
 import lodi.model.diffusion.Corruption;
@@ -76,7 +75,7 @@ public final class Evaluator {
     }
 
     /** Every metric of the class comment for {@code model} (in evaluation mode, no gradients). */
-    public Map<String, Double> evaluate(MaskPredictor model, Progress progress) {
+    public Map<String, Double> evaluate(MaskPredictor model, ProgressReporter.Meter progress) {
         Map<Task, long[]> tokens = new EnumMap<>(Task.class); // correct, total
         Map<Task, LabelCounts> generation = new EnumMap<>(Task.class);
         Map<Task, LabelCounts> scored = new EnumMap<>(Task.class);

@@ -36,9 +36,16 @@ public final class Experiment {
     private final Map<Task, List<Encoder.Encoded>> train = new EnumMap<>(Task.class);
     private final List<Encoder.Encoded> dev = new ArrayList<>();
     private final NoiseSchedule schedule;
+    private final ProgressReporter progress;
 
     public Experiment(ExperimentConfig config, GlueData data, Vocabulary vocabulary) {
+        this(config, data, vocabulary, ProgressReporter.NONE);
+    }
+
+    /** An experiment whose long work (pretraining, runs, evaluations) reports to {@code progress}. */
+    public Experiment(ExperimentConfig config, GlueData data, Vocabulary vocabulary, ProgressReporter progress) {
         this.config = config;
+        this.progress = progress;
         this.data = data;
         this.vocabulary = vocabulary;
         this.encoder = new Encoder(new WordPieceTokenizer(vocabulary));
@@ -58,8 +65,13 @@ public final class Experiment {
 
     /** Reads or generates the data and reads or learns the vocabulary, printing what it did. */
     public static Experiment load(ExperimentConfig config, PrintWriter out) throws IOException {
+        return load(config, out, ProgressReporter.NONE);
+    }
+
+    /** As {@link #load(ExperimentConfig, PrintWriter)}, long work reporting to {@code progress}. */
+    public static Experiment load(ExperimentConfig config, PrintWriter out, ProgressReporter progress) throws IOException {
         GlueData data = loadData(config.data(), out);
-        return new Experiment(config, data, vocabulary(config, data));
+        return new Experiment(config, data, vocabulary(config, data), progress);
     }
 
     /** The data a configuration names (for GLUE files, each file's read report is printed). */
@@ -145,6 +157,11 @@ public final class Experiment {
 
     public NoiseSchedule schedule() {
         return schedule;
+    }
+
+    /** Where long work reports how far it is. */
+    public ProgressReporter progress() {
+        return progress;
     }
 
     /** The model shape with this vocabulary's size. */

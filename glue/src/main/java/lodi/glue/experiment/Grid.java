@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lodi.glue.cli.Progress;
 import lodi.glue.data.JsonFiles;
 import lodi.glue.results.RunReader;
 import lodi.model.bert.Denoiser;
@@ -78,7 +77,7 @@ public final class Grid {
         model.eval();
         Evaluator evaluator = experiment.evaluator();
         Map<String, Double> metrics;
-        try (Progress progress = Progress.start("evaluate base", evaluator.size())) {
+        try (ProgressReporter.Meter progress = experiment.progress().start("evaluate base", evaluator.size())) {
             metrics = evaluator.evaluate(model, progress);
         }
         identity.set("metrics", Presets.JSON.valueToTree(metrics));

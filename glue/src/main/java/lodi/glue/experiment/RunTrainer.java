@@ -21,7 +21,6 @@ import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
 import lodi.autograd.optim.LrSchedule;
-import lodi.glue.cli.Progress;
 import lodi.glue.data.JsonFiles;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
@@ -145,7 +144,7 @@ public final class RunTrainer {
         invocation.recordAttempt(dir, start);
         long sessionStart = System.nanoTime();
         CountDownLatch stopping = GracefulStop.begin();
-        try (Progress progress = Progress.start(method.id() + " seed " + seed, steps)) {
+        try (ProgressReporter.Meter progress = experiment.progress().start(method.id() + " seed " + seed, steps)) {
             progress.step(start);
             for (long step = start; step < steps; step++) {
                 List<Encoder.Encoded> examples = mixture.batch(step);
