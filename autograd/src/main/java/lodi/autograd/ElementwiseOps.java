@@ -2,6 +2,7 @@ package lodi.autograd;
 
 import java.util.Arrays;
 import lodi.tensor.Activations;
+import lodi.tensor.Sums;
 import lodi.tensor.Tensor;
 import lodi.tensor.VectorOps;
 
@@ -101,7 +102,7 @@ public final class ElementwiseOps {
             if (bias.requiresGrad()) {
                 // inverts the broadcast of b over rows: db[D] += Σ_rows dy[R,D]
                 Tensor db = bias.gradBuffer();
-                VectorOps.addColumnSums(rows, cols, dy.data(), dy.offset(), db.data(), db.offset());
+                Sums.addColumnSums(rows, cols, dy.data(), dy.offset(), db.data(), db.offset());
             }
         }, x, bias);
     }

@@ -2,6 +2,7 @@ package lodi.autograd;
 
 import java.util.Arrays;
 import lodi.tensor.Gemm;
+import lodi.tensor.Sums;
 import lodi.tensor.Tensor;
 import lodi.tensor.VectorOps;
 
@@ -81,7 +82,7 @@ public final class MatrixOps {
         if (bias != null && bias.requiresGrad()) {
             // inverts y += b (broadcast over rows): db[O] += Σ_rows dy[R,O]
             Tensor db = bias.gradBuffer();
-            VectorOps.addColumnSums(rows, out, dy, dyOff, db.data(), db.offset());
+            Sums.addColumnSums(rows, out, dy, dyOff, db.data(), db.offset());
         }
     }
 

@@ -1,6 +1,7 @@
 package lodi.autograd;
 
 import java.util.Arrays;
+import lodi.tensor.Sums;
 import lodi.tensor.Tensor;
 import lodi.tensor.VectorOps;
 
@@ -22,7 +23,7 @@ public final class ReduceOps {
     public static Variable sum(Variable x) {
         Tensor xv = x.value();
         int n = xv.size();
-        Tensor y = scalar(VectorOps.sum(n, xv.data(), xv.offset()));
+        Tensor y = scalar(Sums.sum(n, xv.data(), xv.offset()));
         return Variable.op(y, dy -> {
             // inverts y = Σ x: dx += dy
             Tensor dx = x.gradBuffer();
@@ -37,7 +38,7 @@ public final class ReduceOps {
         if (n == 0) {
             throw new IllegalArgumentException("mean of an empty tensor " + Arrays.toString(xv.shape()));
         }
-        Tensor y = scalar(VectorOps.sum(n, xv.data(), xv.offset()) / n);
+        Tensor y = scalar(Sums.sum(n, xv.data(), xv.offset()) / n);
         return Variable.op(y, dy -> {
             // inverts y = Σ x / n: dx += dy / n
             Tensor dx = x.gradBuffer();
@@ -49,7 +50,7 @@ public final class ReduceOps {
     public static Variable sumOfSquares(Variable x) {
         Tensor xv = x.value();
         int n = xv.size();
-        Tensor y = scalar(VectorOps.sumOfSquares(n, xv.data(), xv.offset()));
+        Tensor y = scalar(Sums.sumOfSquares(n, xv.data(), xv.offset()));
         return Variable.op(y, dy -> {
             // inverts y = Σ x²: dx += 2·dy·x
             Tensor dx = x.gradBuffer();

@@ -138,10 +138,10 @@ public final class LayerNormKernel {
             });
         }
         if (dgamma != null) {
-            int tasks = (cols + VectorOps.COLUMN_TASK - 1) / VectorOps.COLUMN_TASK;
+            int tasks = (cols + Sums.COLUMN_TASK - 1) / Sums.COLUMN_TASK;
             Parallel.forEach(tasks, t -> {
-                int from = t * VectorOps.COLUMN_TASK;
-                int width = Math.min(VectorOps.COLUMN_TASK, cols - from);
+                int from = t * Sums.COLUMN_TASK;
+                int width = Math.min(Sums.COLUMN_TASK, cols - from);
                 if (simd) {
                     addGammaGradVector(rows, width, cols, x, xOff + from, mean, meanOff, rstd, rstdOff, dy,
                             dyOff + from, dgamma, dgammaOff + from);
@@ -153,7 +153,7 @@ public final class LayerNormKernel {
         }
         if (dbeta != null) {
             // inverts y = … + beta (broadcast over rows)
-            VectorOps.addColumnSums(rows, cols, dy, dyOff, dbeta, dbetaOff);
+            Sums.addColumnSums(rows, cols, dy, dyOff, dbeta, dbetaOff);
         }
     }
 

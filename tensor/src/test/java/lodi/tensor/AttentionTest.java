@@ -83,12 +83,12 @@ class AttentionTest {
         float[] dk = filled(n, 0.5f);
         float[] dv = filled(n, 0.5f);
         if (path == Path.VECTOR) {
-            Attention.forwardVector(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0);
-            Attention.backwardVector(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0,
+            AttentionVector.forward(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0);
+            AttentionVector.backward(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0,
                     c.dOut, 0, dq, 0, dk, 0, dv, 0);
         } else {
-            Attention.forwardScalar(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0);
-            Attention.backwardScalar(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0,
+            AttentionScalar.forward(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0);
+            AttentionScalar.backward(c.batch, c.heads, c.seq, c.headDim, c.q, 0, c.k, 0, c.v, 0, c.keep, out, 0, lse, 0,
                     c.dOut, 0, dq, 0, dk, 0, dv, 0);
         }
         return new Result(out, lse, dq, dk, dv);

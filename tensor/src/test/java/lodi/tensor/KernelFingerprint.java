@@ -78,9 +78,9 @@ final class KernelFingerprint {
         hashes.put("attention", hash(out, attnLse, dq, dk, dv));
 
         float[] rowSums = new float[R];
-        VectorOps.rowSums(R, C, x, 0, rowSums, 0);
-        hashes.put("sums", hash(rowSums, new float[] {(float) VectorOps.sum(N, x, 0),
-            (float) VectorOps.sumOfSquares(N, x, 0), (float) OptimizerKernels.sumOfSquares(x, 0, N)}));
+        Sums.rowSums(R, C, x, 0, rowSums, 0);
+        hashes.put("sums", hash(rowSums, new float[] {(float) Sums.sum(N, x, 0),
+            (float) Sums.sumOfSquares(N, x, 0), (float) OptimizerKernels.sumOfSquares(x, 0, N)}));
 
         float[] p = random(9, N, 1f);
         float[] m = random(10, N, 0.1f);

@@ -63,7 +63,7 @@ class VectorOpsTest {
         Tensor y = Tensor.full(1f, 4);
         VectorOps.axpy(2f, x, y);
         assertArrayEquals(new float[] {3, 5, 7, 9}, y.toArray());
-        assertEquals(30.0, VectorOps.sumOfSquares(x));
+        assertEquals(30.0, Sums.sumOfSquares(x));
         assertThrows(IllegalArgumentException.class, () -> VectorOps.axpy(1f, x, Tensor.zeros(3)));
     }
 
@@ -81,12 +81,12 @@ class VectorOpsTest {
 
             float[] sumsExpected = new float[rows + 1];
             float[] sumsActual = new float[rows + 1];
-            VectorOps.rowSumsScalar(rows, cols, x, OFF, sumsExpected, 1);
-            VectorOps.rowSumsVector(rows, cols, x, OFF, sumsActual, 1);
+            Sums.rowSumsScalar(rows, cols, x, OFF, sumsExpected, 1);
+            Sums.rowSumsVector(rows, cols, x, OFF, sumsActual, 1);
             // different summation order: relative error grows with the row length
             assertClose(sumsExpected, sumsActual, 1e-6 * cols, 1e-6 * cols, "rowSums cols=" + cols);
             float[] sumsPublic = new float[rows + 1];
-            VectorOps.rowSums(rows, cols, x, OFF, sumsPublic, 1);
+            Sums.rowSums(rows, cols, x, OFF, sumsPublic, 1);
             assertArrayEquals(Simd.enabled() ? sumsActual : sumsExpected, sumsPublic);
         }
     }
@@ -99,14 +99,14 @@ class VectorOpsTest {
                 float[] expected = random(9, cols, 1f);
                 float[] actual = expected.clone();
                 // each column adds its rows in row order on both paths: the same bits
-                VectorOps.addColumnSumsScalar(rows, cols, cols, x, OFF, expected, OFF);
-                VectorOps.addColumnSumsVector(rows, cols, cols, x, OFF, actual, OFF);
+                Sums.addColumnSumsScalar(rows, cols, cols, x, OFF, expected, OFF);
+                Sums.addColumnSumsVector(rows, cols, cols, x, OFF, actual, OFF);
                 assertArrayEquals(expected, actual, "columnSums rows=" + rows + " cols=" + cols);
             }
         }
         float[] ones = {1, 1, 1, 1, 1, 1};
         float[] into = {10, 20, 30};
-        VectorOps.addColumnSums(2, 3, ones, 0, into, 0);
+        Sums.addColumnSums(2, 3, ones, 0, into, 0);
         assertArrayEquals(new float[] {12, 22, 32}, into);
     }
 
@@ -117,12 +117,12 @@ class VectorOpsTest {
         float[] x = random(10, rows * cols, 1f);
         float[] one = withThreads(1, () -> {
             float[] out = new float[OFF + cols];
-            VectorOps.addColumnSums(rows, cols, x, OFF, out, OFF);
+            Sums.addColumnSums(rows, cols, x, OFF, out, OFF);
             return out;
         });
         float[] two = withThreads(2, () -> {
             float[] out = new float[OFF + cols];
-            VectorOps.addColumnSums(rows, cols, x, OFF, out, OFF);
+            Sums.addColumnSums(rows, cols, x, OFF, out, OFF);
             return out;
         });
         assertArrayEquals(one, two);
@@ -139,27 +139,27 @@ class VectorOpsTest {
                 truthSquares += (double) x[i] * x[i];
             }
             // float accumulation within a block: tolerance relative to Σ|x| resp. Σx²
-            assertEquals(truth, VectorOps.sumScalar(n, x, OFF), 1e-6 * n);
-            assertEquals(truth, VectorOps.sumVector(n, x, OFF), 1e-6 * n);
-            assertEquals(truthSquares, VectorOps.sumOfSquaresScalar(n, x, OFF), 1e-6 * truthSquares);
-            assertEquals(truthSquares, VectorOps.sumOfSquaresVector(n, x, OFF), 1e-6 * truthSquares);
+            assertEquals(truth, Sums.sumScalar(n, x, OFF), 1e-6 * n);
+            assertEquals(truth, Sums.sumVector(n, x, OFF), 1e-6 * n);
+            assertEquals(truthSquares, Sums.sumOfSquaresScalar(n, x, OFF), 1e-6 * truthSquares);
+            assertEquals(truthSquares, Sums.sumOfSquaresVector(n, x, OFF), 1e-6 * truthSquares);
         }
     }
 
     @Test
     void wholeTensorSumsAreDeterministicAcrossThreadCounts() {
-        int n = 5 * VectorOps.SUM_BLOCK + 77;
+        int n = 5 * Sums.SUM_BLOCK + 77;
         float[] x = random(12, n, 1f);
         double truth = 0;
         for (int i = OFF; i < OFF + n; i++) {
             truth += (double) x[i] * x[i];
         }
-        double one = withThreads(1, () -> VectorOps.sumOfSquares(n, x, OFF));
-        double two = withThreads(2, () -> VectorOps.sumOfSquares(n, x, OFF));
+        double one = withThreads(1, () -> Sums.sumOfSquares(n, x, OFF));
+        double two = withThreads(2, () -> Sums.sumOfSquares(n, x, OFF));
         assertEquals(Double.doubleToLongBits(one), Double.doubleToLongBits(two));
         assertEquals(truth, one, 1e-5 * truth);
-        double sumOne = withThreads(1, () -> VectorOps.sum(n, x, OFF));
-        double sumTwo = withThreads(2, () -> VectorOps.sum(n, x, OFF));
+        double sumOne = withThreads(1, () -> Sums.sum(n, x, OFF));
+        double sumTwo = withThreads(2, () -> Sums.sum(n, x, OFF));
         assertEquals(Double.doubleToLongBits(sumOne), Double.doubleToLongBits(sumTwo));
     }
 }

@@ -35,7 +35,6 @@ import lodi.peft.PeftModel;
 import lodi.tensor.CounterRng;
 import lodi.tensor.Tensor;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -131,13 +130,13 @@ public final class RunTrainer {
         Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
                 settings.mixture().equals("proportional") ? 1.0 : settings.mixtureTemperature(), seed);
 
-        History history = new History();
+        RunHistory history = new RunHistory();
         long start = 0;
         TrainingState saved = TrainingState.load(dir.resolve(CHECKPOINT));
         if (saved != null) {
             saved.weights().forEach((name, tensor) -> trainable.get(name).value().copyFrom(tensor));
             optimizer.loadState(saved.optimizer());
-            history = History.fromJson(saved.extra());
+            history = RunHistory.fromJson(saved.extra());
             start = saved.step();
             out.println(dir.getFileName() + ": resuming from step " + start);
         }
@@ -156,14 +155,14 @@ public final class RunTrainer {
                 } catch (TrainingStep.DivergedException e) {
                     throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
                 }
-                history.steps.add(new double[] {step + 1, result.loss(), result.learningRate(), result.gradNorm()});
+                history.steps.add(new RunHistory.Step(step + 1, result.loss(), result.learningRate(), result.gradNorm()));
                 progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
                 boolean last = step + 1 == steps;
                 boolean evaluate = last || (step + 1) % settings.evalEvery() == 0;
                 if (evaluate) {
                     peft.train(false);
                     Map<String, Double> metrics = evaluator.evaluate(peft, null);
-                    history.evaluations.add(new Evaluation(step + 1, metrics));
+                    history.evaluations.add(new RunHistory.Evaluation(step + 1, metrics));
                     progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get("accuracy"),
                             metrics.get("generation_accuracy")));
                 }
@@ -251,9 +250,9 @@ public final class RunTrainer {
         return corruption.training(clean, ids, seed, step);
     }
 
-    private void finish(Path dir, PeftModel peft, History history, int steps) throws IOException {
-        Evaluation best = history.best();
-        Evaluation last = history.evaluations.getLast();
+    private void finish(Path dir, PeftModel peft, RunHistory history, int steps) throws IOException {
+        RunHistory.Evaluation best = history.best();
+        RunHistory.Evaluation last = history.evaluations.getLast();
         ObjectNode summary = Presets.JSON.createObjectNode();
         summary.put("method", peft.method().id());
         summary.put("best_metric", best.metrics().get("accuracy"));
@@ -350,67 +349,5 @@ public final class RunTrainer {
     private void writeConfig(Path dir, PeftMethod method, int seed) throws IOException {
         AtomicFiles.writeString(dir.resolve("config.json"), Presets.JSON.writeValueAsString(config(method, seed, dir)));
         experiment.vocabulary().write(dir.resolve("vocab.txt"));
-    }
-
-    /** One evaluation's metrics after {@code step} steps. */
-    public record Evaluation(long step, Map<String, Double> metrics) {
-    }
-
-    /** What a run has recorded so far; stored in its checkpoint so a resumed run continues it. */
-    private static final class History {
-        final List<double[]> steps = new ArrayList<>(); // step, loss, lr, grad norm
-        final List<Evaluation> evaluations = new ArrayList<>();
-        double wallSeconds;
-
-        Evaluation best() {
-            Evaluation best = evaluations.getFirst();
-            for (Evaluation e : evaluations) {
-                if (e.metrics().get("accuracy") > best.metrics().get("accuracy")) {
-                    best = e;
-                }
-            }
-            return best;
-        }
-
-        ArrayNode evaluationsJson() {
-            ArrayNode array = Presets.JSON.createArrayNode();
-            for (Evaluation e : evaluations) {
-                ObjectNode entry = array.addObject();
-                entry.put("step", e.step());
-                entry.set("metrics", Presets.JSON.valueToTree(e.metrics()));
-            }
-            return array;
-        }
-
-        ArrayNode stepsJson() {
-            ArrayNode array = Presets.JSON.createArrayNode();
-            for (double[] s : steps) {
-                array.addObject().put("step", (long) s[0]).put("loss", s[1]).put("lr", s[2]).put("grad_norm", s[3]);
-            }
-            return array;
-        }
-
-        ObjectNode toJson() {
-            ObjectNode node = Presets.JSON.createObjectNode();
-            node.set("evaluations", evaluationsJson());
-            node.set("steps", stepsJson());
-            node.put("wall_seconds", wallSeconds);
-            return node;
-        }
-
-        static History fromJson(JsonNode node) {
-            History history = new History();
-            for (JsonNode e : node.path("evaluations")) {
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                e.path("metrics").properties().forEach(p -> metrics.put(p.getKey(), p.getValue().doubleValue()));
-                history.evaluations.add(new Evaluation(e.path("step").longValue(), metrics));
-            }
-            for (JsonNode s : node.path("steps")) {
-                history.steps.add(new double[] {s.path("step").longValue(), s.path("loss").doubleValue(),
-                        s.path("lr").doubleValue(), s.path("grad_norm").doubleValue()});
-            }
-            history.wallSeconds = node.path("wall_seconds").doubleValue();
-            return history;
-        }
     }
 }

@@ -1,0 +1,81 @@
+package lodi.glue.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a run has recorded so far: every step's loss, learning rate and gradient norm, every evaluation's
+ * metrics, and the training wall time. Stored in the run's checkpoint so a resumed run continues it, and written
+ * at the end as {@code training_history.json} and {@code evaluation_history.json}.
+ */
+final class RunHistory {
+    /** One optimizer step, counted from 1. */
+    record Step(long step, double loss, double learningRate, double gradNorm) {
+    }
+
+    /** One evaluation's metrics after {@code step} steps. */
+    record Evaluation(long step, Map<String, Double> metrics) {
+    }
+
+    final List<Step> steps = new ArrayList<>();
+    final List<Evaluation> evaluations = new ArrayList<>();
+    double wallSeconds;
+
+    /** The evaluation with the highest token-level accuracy (the first of equals). */
+    Evaluation best() {
+        Evaluation best = evaluations.getFirst();
+        for (Evaluation e : evaluations) {
+            if (e.metrics().get("accuracy") > best.metrics().get("accuracy")) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    ArrayNode evaluationsJson() {
+        ArrayNode array = Presets.JSON.createArrayNode();
+        for (Evaluation e : evaluations) {
+            ObjectNode entry = array.addObject();
+            entry.put("step", e.step());
+            entry.set("metrics", Presets.JSON.valueToTree(e.metrics()));
+        }
+        return array;
+    }
+
+    ArrayNode stepsJson() {
+        ArrayNode array = Presets.JSON.createArrayNode();
+        for (Step s : steps) {
+            array.addObject().put("step", s.step()).put("loss", s.loss()).put("lr", s.learningRate())
+                    .put("grad_norm", s.gradNorm());
+        }
+        return array;
+    }
+
+    ObjectNode toJson() {
+        ObjectNode node = Presets.JSON.createObjectNode();
+        node.set("evaluations", evaluationsJson());
+        node.set("steps", stepsJson());
+        node.put("wall_seconds", wallSeconds);
+        return node;
+    }
+
+    static RunHistory fromJson(JsonNode node) {
+        RunHistory history = new RunHistory();
+        for (JsonNode e : node.path("evaluations")) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            e.path("metrics").properties().forEach(p -> metrics.put(p.getKey(), p.getValue().doubleValue()));
+            history.evaluations.add(new Evaluation(e.path("step").longValue(), metrics));
+        }
+        for (JsonNode s : node.path("steps")) {
+            history.steps.add(new Step(s.path("step").longValue(), s.path("loss").doubleValue(),
+                    s.path("lr").doubleValue(), s.path("grad_norm").doubleValue()));
+        }
+        history.wallSeconds = node.path("wall_seconds").doubleValue();
+        return history;
+    }
+}
