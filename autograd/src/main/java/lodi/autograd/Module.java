@@ -33,6 +33,19 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Puts {@code module} in the place of the child {@code name} (same name, same position in the order) and
+     * returns it: how a method wraps a layer of a model it did not build.
+     */
+    public final <M extends Module> M replaceModule(String name, M module) {
+        if (!children.containsKey(name)) {
+            throw new IllegalArgumentException("no child module '" + name + "' to replace; children: " + children.keySet());
+        }
+        children.put(name, module);
+        module.train(training);
+        return module;
+    }
+
     /** Every parameter of this module and its descendants by dotted name, in registration order. */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> all = new LinkedHashMap<>();

@@ -115,8 +115,20 @@ abstract class AbstractPeftModel implements PeftModel {
         Files.createDirectories(dir);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         trainableParameters().forEach((name, p) -> weights.put(name, p.value()));
-        Safetensors.write(dir.resolve(WEIGHTS), weights, Map.of("method", method().id()));
+        Map<String, String> metadata = new LinkedHashMap<>(savedMetadata());
+        metadata.put("method", method().id());
+        Safetensors.write(dir.resolve(WEIGHTS), weights, metadata);
         config.write(dir.resolve(CONFIG));
+    }
+
+    /** What a method records about its weights' layout in the file's metadata (nothing unless overridden). */
+    Map<String, String> savedMetadata() {
+        return Map.of();
+    }
+
+    /** The saved tensors under this version's names, given the file's metadata (unchanged unless overridden). */
+    Map<String, Tensor> currentNames(Map<String, Tensor> saved, Map<String, String> metadata) {
+        return saved;
     }
 
     @Override
@@ -128,7 +140,8 @@ abstract class AbstractPeftModel implements PeftModel {
                     + " and " + CONFIG + ")");
         }
         PeftConfig saved = PeftConfig.read(configFile);
-        Map<String, Tensor> tensors = Safetensors.readWeights(weightsFile);
+        Map<String, Tensor> tensors = currentNames(Safetensors.readWeights(weightsFile),
+                Safetensors.read(weightsFile).metadata());
         Map<String, Parameter> own = trainableParameters();
         List<String> problems = new ArrayList<>();
         if (saved.method() != method()) {

@@ -24,8 +24,10 @@ import lodi.tensor.Tensor;
  * states at the scored rows are perturbed by low-rank modules chosen by the noise step before the frozen
  * output head reads them:
  * <pre>
- *   h'_t = h_t + σ(t) · Σ_{i=1..k} A_i(c) · ReLU(B_i · h_t)
+ *   h'_t = h_t + σ(t) · Σ_{i=1..k} B_i(c) · ReLU(A_i · h_t)
  * </pre>
+ * with A_i the down-projection ({@code lora_A}) and B_i(c) the prompt-conditioned up-projection ({@code lora_B}),
+ * HuggingFace PEFT's names (the published experiment writes the formula with the two letters the other way round).
  * The step t = round(time·T) picks the phase: early t &gt; 2T/3 (rank 64, σ 1.0), middle T/3 &lt; t ≤ 2T/3
  * (rank 32, σ 0.5), late t ≤ T/3 (rank 8, σ 0.25), k = 2 modules each (all configurable, ranks capped at d).
  * Rows of a batch in different phases are grouped by phase, so each row passes exactly its phase's modules.
@@ -38,7 +40,10 @@ import lodi.tensor.Tensor;
  * gives c a meaningful representation at no extra forward pass.
  *
  * <p>Initialisation: A and B ~ N(0, 0.01²), FiLM weights zero. {@link #regularization} returns
- * λ_rank·Σ(‖A‖²_F + ‖B‖²_F) + λ_orth·Σ_{phases} Σ_{i&lt;j} ‖A_iᵀA_j‖²_F.
+ * λ_rank·Σ(‖A‖²_F + ‖B‖²_F) + λ_orth·Σ_{phases} Σ_{i&lt;j} ‖B_iᵀB_j‖²_F (the up-projections' overlap).
+ *
+ * <p>Files saved before the names followed PEFT (no {@code lora_names} entry in their metadata) hold the
+ * down-projection as {@code lora_B} and the up-projection as {@code lora_A}; they load under the current names.
  *
  * <p>Because the base never back-propagates (only the head passes the gradient to h'), a step costs the base's
  * forward plus the head's forward and input gradient.
@@ -49,6 +54,7 @@ import lodi.tensor.Tensor;
 final class LoraDiffusion extends AbstractPeftModel {
     static final String[] PHASES = {"early", "middle", "late"};
     private static final float INIT_STD = 0.01f;
+    private static final String LORA_NAMES = "lora_names";
 
     private final Perturbation perturbation;
 
@@ -101,6 +107,24 @@ final class LoraDiffusion extends AbstractPeftModel {
             phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
         }
         return perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
+    }
+
+    /** {@code lora_names: peft}: lora_A is the down-projection, as in HuggingFace PEFT. */
+    @Override
+    Map<String, String> savedMetadata() {
+        return Map.of(LORA_NAMES, "peft");
+    }
+
+    /** An older file (no {@code lora_names}) held the down-projection as lora_B: its two names are swapped back. */
+    @Override
+    Map<String, Tensor> currentNames(Map<String, Tensor> saved, Map<String, String> metadata) {
+        if (metadata.containsKey(LORA_NAMES)) {
+            return saved;
+        }
+        Map<String, Tensor> renamed = new LinkedHashMap<>();
+        saved.forEach((name, tensor) -> renamed.put(name.replace(".lora_A.", ".lora_X.").replace(".lora_B.", ".lora_A.")
+                .replace(".lora_X.", ".lora_B."), tensor));
+        return renamed;
     }
 
     @Override
@@ -223,9 +247,10 @@ final class LoraDiffusion extends AbstractPeftModel {
     }
 
     /**
-     * One low-rank module with FiLM: A(c)·ReLU(B·h) = A·((1 + W_s·e)⊙ReLU(B·h)) + W_h·e. Names: {@code lora_B}
-     * (the down-projection B [r, D]), {@code lora_A} (the up-projection A [D, r]), {@code film_scale} (W_s [r, F]),
-     * {@code film_shift} (W_h [D, F]).
+     * One low-rank module with FiLM: B(c)·ReLU(A·h) = B·((1 + W_s·e)⊙ReLU(A·h)) + W_h·e. Names: {@code lora_A}
+     * (the down-projection A [r, D]), {@code lora_B} (the up-projection B [D, r]), {@code film_scale} (W_s [r, F]),
+     * {@code film_shift} (W_h [D, F]). The random streams keep the published experiment's letters (its B is the
+     * down-projection), so the initial values are those of its layout.
      */
     static final class PhaseModule extends Module {
         final Linear down;
@@ -234,8 +259,8 @@ final class LoraDiffusion extends AbstractPeftModel {
         final Linear filmShift;
 
         PhaseModule(int hidden, int rank, int filmDim, long seed, String name) {
-            down = registerModule("lora_B", new Linear(hidden, rank, false, seed, stream(name + ".lora_B")));
-            up = registerModule("lora_A", new Linear(rank, hidden, false, seed, stream(name + ".lora_A")));
+            down = registerModule("lora_A", new Linear(hidden, rank, false, seed, stream(name + ".lora_B")));
+            up = registerModule("lora_B", new Linear(rank, hidden, false, seed, stream(name + ".lora_A")));
             filmScale = registerModule("film_scale", new Linear(filmDim, rank, false, seed, stream(name + ".film_scale")));
             filmShift = registerModule("film_shift", new Linear(filmDim, hidden, false, seed, stream(name + ".film_shift")));
             down.weight().value().copyFrom(Init.normal(seed, stream(name + ".lora_B.init"), INIT_STD, rank, hidden));

@@ -54,7 +54,7 @@ public record PeftConfig(
         @JsonProperty("warmup_steps") int warmupSteps,
         @JsonProperty("modules_to_save") List<String> modulesToSave) {
 
-    /** weight_lora's target names, mapped to the projection paths of {@code BertLayer.projections()}. */
+    /** weight_lora's target names, mapped to the projection paths of {@code BertLayer.PROJECTIONS}. */
     public static final Map<String, String> TARGET_MODULES = targets();
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

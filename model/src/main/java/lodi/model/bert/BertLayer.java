@@ -5,6 +5,7 @@ import lodi.autograd.ElementwiseOps;
 import lodi.autograd.GeluApproximation;
 import lodi.autograd.Linear;
 import lodi.autograd.Module;
+import lodi.autograd.UnaryModule;
 import lodi.autograd.Variable;
 
 /**
@@ -16,7 +17,8 @@ import lodi.autograd.Variable;
 public final class BertLayer extends Module {
     final SelfAttention selfAttention;
     final BertOutput attentionOutput;
-    final Linear intermediate;
+    private final Module intermediateHolder;
+    private UnaryModule intermediate;
     final BertOutput output;
     private final int heads;
     private final boolean preLayerNorm;
@@ -28,7 +30,7 @@ public final class BertLayer extends Module {
         selfAttention = attention.registerModule("self", new SelfAttention(config.hiddenSize(), seed, name + ".attention.self"));
         attentionOutput = attention.registerModule("output",
                 new BertOutput(config.hiddenSize(), config.hiddenSize(), config, seed, name + ".attention.output"));
-        Module intermediateHolder = registerModule("intermediate", new Holder());
+        intermediateHolder = registerModule("intermediate", new Holder());
         intermediate = intermediateHolder.registerModule("dense",
                 BertInit.linear(config.hiddenSize(), config.intermediateSize(), seed, name + ".intermediate.dense"));
         output = registerModule("output",
@@ -59,23 +61,52 @@ public final class BertLayer extends Module {
         output.setAdapter(adapter);
     }
 
-    /** The query, key, value, attention-output, FFN-up and FFN-down projections by their module path. */
-    public java.util.Map<String, Linear> projections() {
-        var all = new java.util.LinkedHashMap<String, Linear>();
-        all.put("attention.self.query", selfAttention.query);
-        all.put("attention.self.key", selfAttention.key);
-        all.put("attention.self.value", selfAttention.value);
-        all.put("attention.output.dense", attentionOutput.dense);
-        all.put("intermediate.dense", intermediate);
-        all.put("output.dense", output.dense);
-        return all;
+    /** The paths of the query, key, value, attention-output, FFN-up and FFN-down projections. */
+    public static final java.util.List<String> PROJECTIONS = java.util.List.of("attention.self.query",
+            "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense");
+
+    /** The projection at {@code path} (one of {@link #PROJECTIONS}) as this layer was built. */
+    public Linear projection(String path) {
+        UnaryModule module = projectionModule(path);
+        if (!(module instanceof Linear linear)) {
+            throw new IllegalStateException(path + " is already wrapped by " + module.getClass().getSimpleName());
+        }
+        return linear;
+    }
+
+    /**
+     * Puts {@code module} in the place of the projection at {@code path}, under the same name (a method's layer
+     * that wraps the projection, as HuggingFace PEFT's LoRA layer does).
+     */
+    public <M extends Module & UnaryModule> void replaceProjection(String path, M module) {
+        projectionModule(path); // the path must name a projection
+        switch (path) {
+            case "attention.self.query" -> selfAttention.query = selfAttention.replaceModule("query", module);
+            case "attention.self.key" -> selfAttention.key = selfAttention.replaceModule("key", module);
+            case "attention.self.value" -> selfAttention.value = selfAttention.replaceModule("value", module);
+            case "attention.output.dense" -> attentionOutput.dense = attentionOutput.replaceModule("dense", module);
+            case "intermediate.dense" -> intermediate = intermediateHolder.replaceModule("dense", module);
+            default -> output.dense = output.replaceModule("dense", module);
+        }
+    }
+
+    private UnaryModule projectionModule(String path) {
+        return switch (path) {
+            case "attention.self.query" -> selfAttention.query;
+            case "attention.self.key" -> selfAttention.key;
+            case "attention.self.value" -> selfAttention.value;
+            case "attention.output.dense" -> attentionOutput.dense;
+            case "intermediate.dense" -> intermediate;
+            case "output.dense" -> output.dense;
+            default -> throw new IllegalArgumentException("no projection '" + path + "'; projections: " + PROJECTIONS);
+        };
     }
 
     /** Multi-head self-attention: Q, K, V projections and the fused scaled-dot-product attention. */
     static final class SelfAttention extends Module {
-        final Linear query;
-        final Linear key;
-        final Linear value;
+        UnaryModule query;
+        UnaryModule key;
+        UnaryModule value;
 
         SelfAttention(int hidden, long seed, String name) {
             query = registerModule("query", BertInit.linear(hidden, hidden, seed, name + ".query"));

@@ -2,9 +2,9 @@ package lodi.model.bert;
 
 import lodi.autograd.ElementwiseOps;
 import lodi.autograd.LayerNorm;
-import lodi.autograd.Linear;
 import lodi.autograd.Module;
 import lodi.autograd.RandomOps;
+import lodi.autograd.UnaryModule;
 import lodi.autograd.Variable;
 
 /**
@@ -13,7 +13,7 @@ import lodi.autograd.Variable;
  * {@link #norm} is applied to the sub-layer's input instead).
  */
 final class BertOutput extends Module {
-    final Linear dense;
+    UnaryModule dense;
     final LayerNorm norm;
     private final boolean preLayerNorm;
     private final float dropout;

@@ -1,4 +1,4 @@
-package lodi.autograd;
+package lodi.peft;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,26 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import lodi.autograd.GradCheck;
+import lodi.autograd.Init;
+import lodi.autograd.Linear;
+import lodi.autograd.Parameter;
+import lodi.autograd.Variable;
 import lodi.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-class LinearLoraTest {
-    private static Linear loraLinear(double dropout) {
-        Linear linear = new Linear(12, 7, true, 3, 5);
-        linear.attachLora(4, 8, dropout, () -> 99L, 3, 77);
-        return linear;
+class LoraLinearTest {
+    private static LoraLinear loraLinear(double dropout) {
+        return new LoraLinear(new Linear(12, 7, true, 3, 5), 4, 8, dropout, () -> 99L, 3, 77);
     }
 
-    private static void randomiseB(Linear linear) {
-        Parameter b = linear.namedParameters().get("lora_B.weight");
+    private static void randomiseB(LoraLinear lora) {
+        Parameter b = lora.namedParameters().get("lora_B.weight");
         b.value().copyFrom(Init.normal(1, 2, 0.5f, 7, 4));
     }
 
     @Test
     void loraParametersCarryPeftNamesAndStartAsTheBaseLayer() {
         Linear plain = new Linear(12, 7, true, 3, 5);
-        Linear lora = loraLinear(0.0);
-        assertEquals(List.of("weight", "bias", "lora_A.weight", "lora_B.weight"), List.copyOf(lora.namedParameters().keySet()));
+        LoraLinear lora = loraLinear(0.0);
+        assertEquals(List.of("base_layer.weight", "base_layer.bias", "lora_A.weight", "lora_B.weight"),
+                List.copyOf(lora.namedParameters().keySet()));
         assertArrayEquals(new int[] {4, 12}, lora.namedParameters().get("lora_A.weight").shape());
         assertArrayEquals(new int[] {7, 4}, lora.namedParameters().get("lora_B.weight").shape());
         Variable x = Variable.constant(Init.normal(4, 0, 1f, 5, 12));
@@ -34,18 +38,18 @@ class LinearLoraTest {
 
     @Test
     void mergeMatchesTheUnmergedOutputAndUnmergeRestoresTheWeight() {
-        Linear lora = loraLinear(0.1);
+        LoraLinear lora = loraLinear(0.1);
         randomiseB(lora);
         lora.eval();
         Variable x = Variable.constant(Init.normal(4, 0, 1f, 6, 12));
         float[] unmerged = lora.forward(x).value().toArray();
-        float[] weight = lora.weight().value().toArray();
+        float[] weight = lora.baseLayer().weight().value().toArray();
         lora.merge();
         assertTrue(lora.merged());
         assertClose(unmerged, lora.forward(x).value().toArray(), 1e-5f);
         assertThrows(IllegalStateException.class, lora::merge);
         lora.unmerge();
-        assertClose(weight, lora.weight().value().toArray(), 1e-6f);
+        assertClose(weight, lora.baseLayer().weight().value().toArray(), 1e-6f);
         assertClose(unmerged, lora.forward(x).value().toArray(), 1e-5f);
     }
 
@@ -58,14 +62,22 @@ class LinearLoraTest {
 
     @Test
     void frozenBaseWithLoraPassesTheGradientCheck() {
-        Linear lora = loraLinear(0.25);
+        LoraLinear lora = loraLinear(0.25);
         randomiseB(lora);
-        lora.weight().setRequiresGrad(false);
-        lora.bias().setRequiresGrad(false);
+        Linear base = lora.baseLayer();
+        base.weight().setRequiresGrad(false);
+        base.bias().setRequiresGrad(false);
         Tensor input = Init.normal(4, 0, 1f, 5, 12);
         GradCheck.standard().check("LoRA linear, input", v -> lora.forward(v.get(0)), List.of(input));
         GradCheck.standard().checkParameters("LoRA linear, A and B", () -> lora.forward(Variable.constant(input)),
                 lora.namedParameters());
-        assertEquals(null, lora.weight().grad(), "the frozen base weight gets no gradient");
+        assertEquals(null, base.weight().grad(), "the frozen base weight gets no gradient");
+    }
+
+    @Test
+    void badRankOrDropoutIsRefused() {
+        Linear base = new Linear(12, 7, true, 3, 5);
+        assertThrows(IllegalArgumentException.class, () -> new LoraLinear(base, 0, 8, 0.1, () -> 1L, 3, 77));
+        assertThrows(IllegalArgumentException.class, () -> new LoraLinear(base, 4, 8, 1.0, () -> 1L, 3, 77));
     }
 }
