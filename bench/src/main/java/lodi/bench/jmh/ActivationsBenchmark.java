@@ -5,28 +5,16 @@ import lodi.tensor.Activations;
 import lodi.tensor.CounterRng;
 import lodi.tensor.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The exp/tanh-bound pointwise activations (GELU both kinds, SiLU, tanh) on n elements, forward and GELU's
  * backward, Vector API path, one worker thread: the cost of {@code lodi.tensor.VectorMath}'s exp and tanh.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ActivationsBenchmark {
+public class ActivationsBenchmark extends LodiBenchmark {
     /** 128 tokens × 3072 (BERT-base FFN width). */
     @Param({"393216"})
     int n;

@@ -4,28 +4,16 @@ import java.util.concurrent.TimeUnit;
 import lodi.bench.AttentionWorkload;
 import lodi.bench.AttentionWorkload.Pass;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Fused attention vs the naive composition, B=64, H=4, Dh=32, no padding (see {@link AttentionWorkload} for
  * the FLOP convention). Threads follow LODI_THREADS in the forked JVM.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
-public class AttentionBenchmark {
+public class AttentionBenchmark extends LodiBenchmark {
     @Param({"64", "128"})
     public int seq;
 

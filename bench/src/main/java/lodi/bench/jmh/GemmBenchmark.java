@@ -4,17 +4,10 @@ import java.util.concurrent.TimeUnit;
 import lodi.bench.GemmShape;
 import lodi.tensor.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -22,14 +15,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * transposes a {@code Linear} uses: forward NT (y = x·Wᵀ), input gradient NN (dX = dY·W), weight gradient
  * TN (dW = dYᵀ·X). Shapes are "XY M×N×K"; GFLOP/s = 2·M·N·K / (ms·10⁶). See docs/PERFORMANCE.md.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
-        "-XX:ObjectAlignmentInBytes=64"})
-public class GemmBenchmark {
+public class GemmBenchmark extends LodiBenchmark {
     @Param({
             "NN 256x256x256", "NN 512x512x512", "NN 1024x1024x1024", "NN 2048x2048x2048",
             "NT 4096x384x128", "NN 4096x128x384", "TN 384x128x4096",

@@ -5,29 +5,18 @@ import lodi.tensor.CounterRng;
 import lodi.tensor.LayerNormKernel;
 import lodi.tensor.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * LayerNorm over the last dimension of [rows, cols]: forward, and backward producing dx, dgamma and dbeta.
  * Vector API path against the scalar reference (the {@code ...Scalar} methods fork with
  * {@code -Dlodi.simd=off}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class LayerNormBenchmark {
+public class LayerNormBenchmark extends LodiBenchmark {
     @Param({"4096"})
     int rows;
 
@@ -90,7 +79,7 @@ public class LayerNormBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public float[] forwardScalar() {
         forward();
         return y;
@@ -103,7 +92,7 @@ public class LayerNormBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public float[] backwardScalar() {
         backward();
         return dx;

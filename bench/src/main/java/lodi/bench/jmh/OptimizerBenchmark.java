@@ -10,16 +10,12 @@ import lodi.tensor.CounterRng;
 import lodi.tensor.Parallel;
 import lodi.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -33,13 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -cp bench/target/classes:$(cat bench/target/lodi-classpath.txt) org.openjdk.jmh.Main OptimizerBenchmark
  * </pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class OptimizerBenchmark {
+public class OptimizerBenchmark extends LodiBenchmark {
     private static final int V = 30522;
     private static final int D = 128;
     private static final int F = 4 * D;
@@ -105,7 +98,7 @@ public class OptimizerBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public double adamWStepScalar() {
         adamW.step();
         return parameters.values().iterator().next().value().get(0);
@@ -117,7 +110,7 @@ public class OptimizerBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public double gradNormScalar() {
         return GradClip.globalNorm(parameters.values());
     }

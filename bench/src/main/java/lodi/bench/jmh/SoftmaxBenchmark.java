@@ -5,28 +5,17 @@ import lodi.tensor.CounterRng;
 import lodi.tensor.Parallel;
 import lodi.tensor.Softmax;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Row softmax on [rows, cols], forward and backward, Vector API path against the scalar reference (the
  * {@code ...Scalar} methods fork a JVM with {@code -Dlodi.simd=off}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class SoftmaxBenchmark {
+public class SoftmaxBenchmark extends LodiBenchmark {
     @Param({"4096"})
     int rows;
 
@@ -64,7 +53,7 @@ public class SoftmaxBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public float[] forwardScalar() {
         Softmax.forward(rows, cols, x, 0, y, 0);
         return y;
@@ -77,7 +66,7 @@ public class SoftmaxBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlodi.simd=off"})
+    @Fork(value = FORKS, jvmArgsAppend = {VECTOR_API, INCUBATOR, PARALLEL_GC, ALIGNED, SCALAR})
     public float[] backwardScalar() {
         Softmax.backward(rows, cols, y, 0, dy, 0, dx, 0);
         return dx;

@@ -9,15 +9,12 @@ import java.util.concurrent.TimeUnit;
 import lodi.model.tokenizer.WordPieceTokenizer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -25,13 +22,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * with the bert-base-uncased vocabulary, one thread. Paths are relative to the project root, where JMH is
  * run from; both files live in {@code ../shared}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5)
 @Measurement(iterations = 10)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC"})
-public class TokenizerBenchmark {
+public class TokenizerBenchmark extends LodiBenchmark {
     @Param("../shared/bert-base-uncased/vocab.txt")
     public String vocab;
 

@@ -1,4 +1,4 @@
-package lodi.bench;
+package lodi.bench.jmh;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -7,28 +7,16 @@ import lodi.tensor.CrossEntropy;
 import lodi.tensor.DropoutKernel;
 import lodi.tensor.EmbeddingKernel;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The embedding, loss and dropout kernels at BERT-base sizes: a batch of 32 × 128 tokens, D = 768, the output
  * head scoring 15% of them (N = 614) over V = 30522. Run once as is and once with
  * {@code -jvmArgsAppend -Dlodi.simd=off} to compare with the scalar references.
  */
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@State(Scope.Benchmark)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class LossKernelsBenchmark {
+public class LossKernelsBenchmark extends LodiBenchmark {
     private static final int TOKENS = 32 * 128;
     private static final int DIM = 768;
     private static final int VOCAB = 30522;
