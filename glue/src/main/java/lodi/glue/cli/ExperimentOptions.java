@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import lodi.glue.experiment.Choices;
 import lodi.glue.experiment.ExperimentConfig;
 import lodi.glue.experiment.Presets;
 import picocli.CommandLine.Option;
@@ -114,7 +115,7 @@ public final class ExperimentOptions {
         ExperimentConfig config = Presets.load(preset, all);
         requireUsed(config);
         Path fallback = defaultVocab();
-        if (config.vocabulary().source().equals("file") && config.vocabulary().file() == null && fallback != null) {
+        if (config.vocabulary().source() == Choices.VocabularySource.FILE && config.vocabulary().file() == null && fallback != null) {
             all.add("vocabulary.file=" + fallback);
             config = Presets.load(preset, all);
         }
@@ -131,7 +132,7 @@ public final class ExperimentOptions {
         if (skipBadRows && config.data().synthetic()) {
             throw new Lodi.UsageException("--skip-bad-rows: " + synthetic);
         }
-        if (vocab != null && !config.vocabulary().source().equals("file")) {
+        if (vocab != null && config.vocabulary().source() != Choices.VocabularySource.FILE) {
             throw new Lodi.UsageException("--vocab: the " + config.preset() + " preset uses "
                     + (config.vocabulary().learnt() ? "a vocabulary learnt from its training texts"
                     : "all-MiniLM-L6-v2's own vocabulary") + " and reads no vocab.txt");

@@ -57,9 +57,9 @@ final class ExperimentSetup {
         int train = experiment.train().values().stream().mapToInt(java.util.List::size).sum();
         out.println("using " + train + " training examples, " + experiment.dev().size() + " validation examples; vocabulary of "
                 + experiment.vocabulary().size() + " tokens (" + switch (config.vocabulary().source()) {
-                    case "learnt" -> "learnt from the training texts";
-                    case "minilm" -> "all-MiniLM-L6-v2's own, bert-base-uncased's WordPiece";
-                    default -> config.vocabulary().file();
+                    case LEARNT -> "learnt from the training texts";
+                    case MINILM -> "all-MiniLM-L6-v2's own, bert-base-uncased's WordPiece";
+                    case FILE -> config.vocabulary().file();
                 } + ")");
         out.flush();
         return experiment;

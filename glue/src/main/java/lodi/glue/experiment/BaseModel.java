@@ -118,8 +118,8 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
     public static Corpus corpus(Experiment experiment) {
         var settings = experiment.config().pretraining();
         List<int[]> texts = new ArrayList<>();
-        boolean labelled = settings.texts().equals("labelled");
-        boolean task = settings.texts().equals("task");
+        boolean labelled = settings.texts() == Choices.PretrainingTexts.LABELLED;
+        boolean task = settings.texts() == Choices.PretrainingTexts.TASK;
         List<int[]> responses = task ? new ArrayList<>() : null;
         experiment.train().values().forEach(examples -> examples.forEach(e -> {
             texts.add(labelled
@@ -189,9 +189,9 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
                 ? "encoder, MLM head and timestep embedding" : "MLM head and timestep embedding; the encoder frozen")
                 + ")" : "pretraining a " + config.hiddenSize() + "-wide, " + config.numLayers() + "-layer denoiser")
                 + " on " + corpus.texts().size() + switch (settings.texts()) {
-                    case "labelled" -> " labelled training texts";
-                    case "task" -> " task-formatted training texts";
-                    default -> " training prompts";
+                    case LABELLED -> " labelled training texts";
+                    case TASK -> " task-formatted training texts";
+                    case PROMPTS -> " training prompts";
                 } + " for " + settings.steps() + " steps -> " + model);
         out.flush();
         Files.createDirectories(dir);
@@ -200,7 +200,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         try (ProgressReporter.Meter progress = experiment.progress().start("pretrain", settings.steps())) {
             Pretrainer.run(initial, corpus.texts(),
                     new Pretrainer.Objective(corpus.responses(), settings.conditionalShare(),
-                            settings.lossWeights().equals("elbo")),
+                            settings.lossWeights() == Choices.LossWeights.ELBO),
                     experiment.encoder().special(), experiment.schedule(),
                     new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
                             settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),

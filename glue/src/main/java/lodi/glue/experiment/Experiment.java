@@ -94,7 +94,7 @@ public final class Experiment {
 
     private static Vocabulary vocabulary(ExperimentConfig config, GlueData data) throws IOException {
         var settings = config.vocabulary();
-        if (settings.source().equals("minilm")) {
+        if (settings.source() == Choices.VocabularySource.MINILM) {
             return lodi.model.bert.MiniLm.vocabulary();
         }
         if (!settings.learnt()) {
@@ -176,8 +176,10 @@ public final class Experiment {
 
     /** The noise schedule of the settings. */
     public static NoiseSchedule schedule(ExperimentConfig.Diffusion diffusion) {
-        return diffusion.schedule().equals("cosine") ? NoiseSchedule.cosine(diffusion.steps())
-                : NoiseSchedule.linear(diffusion.steps());
+        return switch (diffusion.schedule()) {
+            case COSINE -> NoiseSchedule.cosine(diffusion.steps());
+            case LINEAR -> NoiseSchedule.linear(diffusion.steps());
+        };
     }
 
     /** The configured sampler; {@code trace} records every step (for {@code lodi generate}). */
@@ -188,8 +190,10 @@ public final class Experiment {
     /** A sampler by its settings. */
     public static Sampler sampler(ExperimentConfig.SamplerSettings settings, NoiseSchedule schedule, Encoder encoder,
                                   boolean trace) {
-        TokenChoice choice = settings.choice().equals("greedy") ? TokenChoice.greedy()
-                : TokenChoice.temperature((float) settings.temperature(), 0);
+        TokenChoice choice = switch (settings.choice()) {
+            case GREEDY -> TokenChoice.greedy();
+            case TEMPERATURE -> TokenChoice.temperature((float) settings.temperature(), 0);
+        };
         if (settings.restrictToLabels()) {
             List<int[]> candidates = new ArrayList<>();
             for (Task task : Task.values()) {
@@ -197,9 +201,10 @@ public final class Experiment {
             }
             choice = choice.restrictedToCandidates(candidates);
         }
-        return settings.kind().equals("ancestral")
-                ? new AncestralSampler(schedule, settings.steps(), choice, encoder.special(), 0, trace)
-                : new LowConfidenceSampler(settings.steps(), choice, encoder.special(), trace);
+        return switch (settings.kind()) {
+            case ANCESTRAL -> new AncestralSampler(schedule, settings.steps(), choice, encoder.special(), 0, trace);
+            case LOW_CONFIDENCE -> new LowConfidenceSampler(settings.steps(), choice, encoder.special(), trace);
+        };
     }
 
     /** The evaluator over the combined validation set. */

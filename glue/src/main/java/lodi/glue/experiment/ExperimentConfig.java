@@ -64,14 +64,14 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param size   the learnt vocabulary's size
      * @param file   a {@code vocab.txt} (e.g. bert-base-uncased's) when {@code source} is {@code file}
      */
-    public record VocabularySettings(String source, int size, String file) {
+    public record VocabularySettings(Choices.VocabularySource source, int size, String file) {
         public boolean learnt() {
-            return source.equals("learnt");
+            return source == Choices.VocabularySource.LEARNT;
         }
     }
 
     /** The noise schedule ({@code cosine} or {@code linear}) over T {@code steps}. */
-    public record Diffusion(String schedule, int steps) {
+    public record Diffusion(Choices.Schedule schedule, int steps) {
     }
 
     /**
@@ -93,23 +93,17 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param trainEncoder whether the encoder ({@code bert.*}) trains too, or only the parts a pretrained encoder
      *              lacks (the MLM head and the timestep embedding); absent means true
      */
-    public record Pretraining(String texts, int steps, int batchSize, int maxLength, double learningRate,
-                              int warmupSteps, double weightDecay, double clipNorm, long seed, double conditionalShare,
-                              String lossWeights, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean trainEncoder) {
+    public record Pretraining(Choices.PretrainingTexts texts, int steps, int batchSize, int maxLength,
+                              double learningRate, int warmupSteps, double weightDecay, double clipNorm, long seed,
+                              double conditionalShare, Choices.LossWeights lossWeights,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean trainEncoder) {
         public boolean encoderTrains() {
             return trainEncoder == null || trainEncoder;
         }
 
         public Pretraining {
-            if (!texts.equals("prompts") && !texts.equals("labelled") && !texts.equals("task")) {
-                throw new IllegalArgumentException("pretraining.texts must be 'prompts', 'labelled' or 'task', not '"
-                        + texts + "'");
-            }
-            if (!lossWeights.equals("elbo") && !lossWeights.equals("row")) {
-                throw new IllegalArgumentException("pretraining.loss_weights must be 'elbo' or 'row', not '"
-                        + lossWeights + "'");
-            }
-            if (!(conditionalShare >= 0 && conditionalShare <= 1) || (conditionalShare > 0 && !texts.equals("task"))) {
+            if (!(conditionalShare >= 0 && conditionalShare <= 1)
+                    || (conditionalShare > 0 && texts != Choices.PretrainingTexts.TASK)) {
                 throw new IllegalArgumentException("pretraining.conditional_share must lie in [0, 1] and be 0 unless "
                         + "pretraining.texts is 'task', got " + conditionalShare + " with '" + texts + "'");
             }
@@ -131,7 +125,7 @@ public record ExperimentConfig(String preset, String description, String base, D
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
-                           List<Integer> seeds, String mixture, double mixtureTemperature, int bucketWindow,
+                           List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Integer lengthGroups) {
 
         /** {@link #lengthGroups}, 1 where absent. */
@@ -153,6 +147,7 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param choice           {@code greedy} or {@code temperature}
      * @param restrictToLabels choose only among the tokens of the task's label words
      */
-    public record SamplerSettings(String kind, int steps, String choice, double temperature, boolean restrictToLabels) {
+    public record SamplerSettings(Choices.SamplerKind kind, int steps, Choices.TokenChoiceKind choice, double temperature,
+                                  boolean restrictToLabels) {
     }
 }

@@ -128,7 +128,7 @@ public final class RunTrainer {
                 LrSchedule.cosine(lr, peftConfig.warmupSteps(), steps), settings.clipNorm());
         Corruption corruption = experiment.corruption();
         Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
-                settings.mixture().equals("proportional") ? 1.0 : settings.mixtureTemperature(), seed);
+                settings.mixture() == Choices.Mixture.PROPORTIONAL ? 1.0 : settings.mixtureTemperature(), seed);
 
         RunHistory history = new RunHistory();
         long start = 0;

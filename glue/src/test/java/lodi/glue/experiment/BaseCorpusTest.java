@@ -23,7 +23,7 @@ class BaseCorpusTest {
                 "data.synthetic_train.qnli=60", "data.synthetic_train.mrpc=60", "data.synthetic_dev.sst2=10",
                 "data.synthetic_dev.qnli=10", "data.synthetic_dev.mrpc=10"));
         Experiment experiment = Experiment.load(config, new PrintWriter(new StringWriter()));
-        assertEquals("prompts", config.pretraining().texts());
+        assertEquals(Choices.PretrainingTexts.PROMPTS, config.pretraining().texts());
 
         BaseModel.Corpus corpus = BaseModel.corpus(experiment);
         assertNull(corpus.responses(), "plain-text rows: no response position at all");

@@ -29,7 +29,7 @@ class PresetsTest {
         ExperimentConfig paper = Presets.load("paper", List.of());
         assertEquals(List.of(768, 12, 12, 3072), List.of(paper.model().hiddenSize(), paper.model().numLayers(),
                 paper.model().numHeads(), paper.model().intermediateSize()));
-        assertEquals("cosine", paper.diffusion().schedule());
+        assertEquals(Choices.Schedule.COSINE, paper.diffusion().schedule());
         assertEquals(100, paper.diffusion().steps());
         var training = paper.training();
         assertEquals(List.of(15000, 64, 500), List.of(training.steps(), training.batchSize(), training.evalEvery()));
