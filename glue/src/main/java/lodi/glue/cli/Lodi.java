@@ -49,10 +49,14 @@ public final class Lodi implements Runnable {
     /**
      * One line for what the user can act on: exit 2 when what they gave is wrong (an option, a setting, a file or
      * its contents), 1 when the run could not finish (it diverged, the disk is full); anything else is a defect in
-     * lodi, said so, with its stack trace, exit 1.
+     * lodi, said so, with its stack trace, exit 1. An {@link IllegalArgumentException} raised inside the kernels or
+     * the autograd engine (a shape that does not fit) is such a defect: no user input reaches them unchecked.
      */
     static int report(Exception ex, PrintWriter err) {
         Throwable cause = ex instanceof UncheckedIOException unchecked ? unchecked.getCause() : ex;
+        if (cause instanceof IllegalArgumentException && raisedInTheEngine(cause)) {
+            return defect(cause, err);
+        }
         switch (cause) {
             case UsageException e -> err.println("lodi: " + e.getMessage());
             case ConfigurationException e -> err.println("lodi: " + e.getMessage());
@@ -71,12 +75,25 @@ public final class Lodi implements Runnable {
             }
             case IOException e -> err.println("lodi: " + e.getMessage());
             default -> {
-                err.println("lodi: internal error (a defect in lodi; please report it with the trace below): " + cause);
-                cause.printStackTrace(err);
-                return 1;
+                return defect(cause, err);
             }
         }
         return USAGE_ERROR;
+    }
+
+    private static int defect(Throwable cause, PrintWriter err) {
+        err.println("lodi: internal error (a defect in lodi; please report it with the trace below): " + cause);
+        cause.printStackTrace(err);
+        return 1;
+    }
+
+    private static boolean raisedInTheEngine(Throwable e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        if (frames.length == 0) {
+            return false;
+        }
+        String where = frames[0].getClassName();
+        return where.startsWith("lodi.tensor.") || where.startsWith("lodi.autograd.");
     }
 
     public static void main(String[] args) {

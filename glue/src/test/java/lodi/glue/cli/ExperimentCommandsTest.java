@@ -45,4 +45,25 @@ class ExperimentCommandsTest {
         }
         assertTrue(run(0, "reproduce", "--help")[0].contains("--set=KEY=VALUE"));
     }
+
+    /** A shape error inside the engine is lodi's defect (exit 1, said so, with the trace); a bad name is the user's. */
+    @Test
+    void engineErrorsAreDefectsAndUserErrorsAreNot() {
+        IllegalArgumentException shape = new IllegalArgumentException("matmul: [3, 4] x [5, 6]");
+        shape.setStackTrace(new StackTraceElement[] {new StackTraceElement("lodi.tensor.Gemm", "sgemm", "Gemm.java", 1)});
+        StringWriter err = new StringWriter();
+        assertEquals(1, Lodi.report(shape, new PrintWriter(err)));
+        assertTrue(err.toString().startsWith("lodi: internal error (a defect in lodi"), err.toString());
+        assertTrue(err.toString().contains("at lodi.tensor.Gemm.sgemm"), "the trace is shown: " + err);
+
+        IllegalArgumentException name = new IllegalArgumentException("unknown method 'lora'");
+        name.setStackTrace(new StackTraceElement[] {new StackTraceElement("lodi.peft.PeftMethod", "parse", "PeftMethod.java", 1)});
+        StringWriter user = new StringWriter();
+        assertEquals(2, Lodi.report(name, new PrintWriter(user)));
+        assertEquals("lodi: unknown method 'lora'", user.toString().strip());
+
+        StringWriter npe = new StringWriter();
+        assertEquals(1, Lodi.report(new NullPointerException("x"), new PrintWriter(npe)));
+        assertTrue(npe.toString().contains("internal error"), npe.toString());
+    }
 }

@@ -37,7 +37,7 @@ public final class BertLayer extends Module {
                 new BertOutput(config.intermediateSize(), config.hiddenSize(), config, seed, name + ".output"));
         heads = config.numHeads();
         preLayerNorm = config.preLayerNorm();
-        gelu = config.hiddenAct().equals("gelu") ? GeluApproximation.ERF : GeluApproximation.TANH;
+        gelu = config.gelu();
         streamBase = BertInit.stream(name);
     }
 

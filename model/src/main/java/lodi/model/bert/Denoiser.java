@@ -40,10 +40,14 @@ public final class Denoiser extends Module implements MaskPredictor {
     private final LayerNorm transformNorm;
     private final Linear untiedDecoder;
     private final Parameter outputBias;
+    private final GeluApproximation gelu;
+    private final TimeConditioning timeConditioning;
     private long dropoutSeed;
 
     public Denoiser(DenoiserConfig config, long seed) {
         this.config = config;
+        this.gelu = config.gelu();
+        this.timeConditioning = config.timeConditioningKind();
         int d = config.hiddenSize();
         Module bert = registerModule("bert", new BertLayer.Holder());
         embeddings = bert.registerModule("embeddings", new BertEmbeddings(config, seed, "bert.embeddings"));
@@ -55,7 +59,7 @@ public final class Denoiser extends Module implements MaskPredictor {
         finalNorm = config.preLayerNorm()
                 ? encoder.registerModule("final_LayerNorm", new LayerNorm(d, (float) config.layerNormEps()))
                 : null;
-        timeEmbedding = config.timeConditioning().equals("none") ? null
+        timeEmbedding = timeConditioning == TimeConditioning.NONE ? null
                 : registerModule("time_embedding", new TimestepEmbedding(d, seed, "time_embedding"));
         Module predictions = registerModule("cls", new BertLayer.Holder())
                 .registerModule("predictions", new BertLayer.Holder());
@@ -99,7 +103,7 @@ public final class Denoiser extends Module implements MaskPredictor {
         }
         Variable perRowTime = timeEmbedding == null ? null : broadcastRows(timeEmbedding.forward(steps(times)), batch);
         Variable x = embeddings.forward(batch);
-        if (perRowTime != null && config.timeConditioning().equals("input")) {
+        if (perRowTime != null && timeConditioning == TimeConditioning.INPUT) {
             x = ElementwiseOps.add(x, perRowTime);
         }
         x = RandomOps.dropout(embeddings.norm.forward(x), (float) config.hiddenDropout(), dropoutSeed,
@@ -110,7 +114,7 @@ public final class Denoiser extends Module implements MaskPredictor {
         if (finalNorm != null) {
             x = finalNorm.forward(x);
         }
-        if (perRowTime != null && config.timeConditioning().equals("output")) {
+        if (perRowTime != null && timeConditioning == TimeConditioning.OUTPUT) {
             x = ElementwiseOps.add(x, perRowTime);
         }
         return x;
@@ -142,7 +146,6 @@ public final class Denoiser extends Module implements MaskPredictor {
 
     /** The head's transform before the decoder: dense, activation, LayerNorm, [N, D] → [N, D]. */
     private Variable transform(Variable selected) {
-        GeluApproximation gelu = config.hiddenAct().equals("gelu") ? GeluApproximation.ERF : GeluApproximation.TANH;
         return transformNorm.forward(ElementwiseOps.gelu(transformDense.forward(selected), gelu));
     }
 

@@ -81,6 +81,16 @@ public record DenoiserConfig(
         }
     }
 
+    /** {@code hidden_act} as the GELU it names: exact (erf) for {@code gelu}, the tanh approximation otherwise. */
+    public lodi.autograd.GeluApproximation gelu() {
+        return hiddenAct.equals("gelu") ? lodi.autograd.GeluApproximation.ERF : lodi.autograd.GeluApproximation.TANH;
+    }
+
+    /** {@code time_conditioning}, parsed. */
+    public TimeConditioning timeConditioningKind() {
+        return TimeConditioning.parse(timeConditioning);
+    }
+
     public void write(Path file) throws IOException {
         lodi.model.io.AtomicFiles.writeString(file, JSON.writeValueAsString(this));
     }
@@ -102,8 +112,6 @@ public record DenoiserConfig(
         if (!hiddenAct.equals("gelu") && !hiddenAct.equals("gelu_new") && !hiddenAct.equals("gelu_pytorch_tanh")) {
             throw new IllegalArgumentException("hidden_act '" + hiddenAct + "' is not supported (gelu, gelu_new, gelu_pytorch_tanh)");
         }
-        if (!timeConditioning.equals("output") && !timeConditioning.equals("input") && !timeConditioning.equals("none")) {
-            throw new IllegalArgumentException("time_conditioning '" + timeConditioning + "' is not one of output, input, none");
-        }
+        TimeConditioning.parse(timeConditioning);
     }
 }
