@@ -132,6 +132,12 @@ final class LoraDiffusion extends AbstractPeftModel {
         return perturbation.regularization(config.lambdaRank(), config.lambdaOrth());
     }
 
+    @Override
+    public String phaseAt(float time) {
+        int numTimesteps = base.config().numTimesteps();
+        return PHASES[phase(Math.round(time * numTimesteps), numTimesteps)];
+    }
+
     /** 0 early (t &gt; 2T/3), 1 middle (T/3 &lt; t ≤ 2T/3), 2 late (t ≤ T/3). */
     static int phase(long step, int numTimesteps) {
         if (3 * step > 2L * numTimesteps) {

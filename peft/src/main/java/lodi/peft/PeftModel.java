@@ -42,6 +42,14 @@ public interface PeftModel extends MaskPredictor {
     /** Loss terms the method adds (lora_diffusion's rank and orthogonality penalties), or null for none. */
     Variable regularization();
 
+    /**
+     * Which of the method's time-dependent parts acts at diffusion time {@code time} (lora_diffusion's phase:
+     * early, middle or late), or null for a method that does the same at every step.
+     */
+    default String phaseAt(float time) {
+        return null;
+    }
+
     /** Every parameter the optimizer updates, by name; all others are frozen. */
     Map<String, Parameter> trainableParameters();
 

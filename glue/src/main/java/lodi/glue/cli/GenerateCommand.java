@@ -2,17 +2,17 @@ package lodi.glue.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import lodi.glue.data.Example;
 import lodi.glue.data.Task;
-import lodi.glue.experiment.Encoder;
-import lodi.glue.experiment.Experiment;
+import lodi.glue.experiment.Presets;
 import lodi.glue.experiment.TrainedRun;
-import lodi.model.TokenBatch;
-import lodi.model.sampling.SampleResult;
-import lodi.model.tokenizer.Vocabulary;
+import lodi.glue.experiment.Trajectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code lodi generate}: classifies one input with a trained run and shows how the response was denoised. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Classify one input with a finished run's model: the response starts as [MASK]s and the sampler"
-                + " reveals it step by step; every step that revealed something is shown.")
+                + " reveals it step by step; every step that revealed something is shown (--trace: every reveal with"
+                + " its time, the method's phase, the token's probability and the runner-up; --json for tools).")
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -39,6 +40,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--text-b", paramLabel = "TEXT", description = "The second text: the QNLI sentence or the second MRPC sentence.")
     private String textB;
 
+    @Option(names = "--trace", description = "Show every reveal: step, time t, phase (lora_diffusion: early, middle, late), position, token, probability, runner-up.")
+    private boolean trace;
+
+    @Option(names = "--json", description = "Print the trajectory as one JSON object (prompt, reveals, response, prediction).")
+    private boolean json;
+
     @Override
     public Integer call() throws Exception {
         Task task = Task.parse(taskName);
@@ -48,43 +55,39 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         TrainedRun trained = TrainedRun.open(run);
-        Encoder encoder = new Encoder(new lodi.model.tokenizer.WordPieceTokenizer(trained.vocabulary()));
-        var config = trained.config();
-        Example example = new Example(task, text, textB, 0, "command line");
-        int[] prompt = encoder.prompt(example);
-        TokenBatch masked = TokenBatch.maskedResponses(List.of(prompt), new int[] {encoder.responseLength(task)},
-                encoder.special(), config.training().maxLength());
-        SampleResult result = Experiment.sampler(config.sampler(), Experiment.schedule(config.diffusion()), encoder, true)
-                .sample(trained.model(), masked);
-        Vocabulary vocabulary = trained.vocabulary();
-        int responseStart = masked.responsePositions(0)[0];
-        // what the model saw: [CLS] prompt [SEP], the prompt cut to fit training.max_length with the response
-        int[] seen = java.util.Arrays.copyOfRange(masked.ids(), 1, responseStart - 1);
-        out.println("prompt: " + encoder.tokenizer().decode(seen) + (seen.length < prompt.length
-                ? " [cut to " + seen.length + " of " + prompt.length + " tokens by training.max_length "
-                + config.training().maxLength() + "]" : ""));
-        out.printf("%-6s %-7s %-10s %-20s %s%n", "step", "time", "positions", "tokens", "confidence");
-        for (SampleResult.TraceStep step : result.trace()) {
-            if (step.positions().length == 0) {
-                continue;
-            }
-            StringBuilder positions = new StringBuilder();
-            StringBuilder tokens = new StringBuilder();
-            StringBuilder confidences = new StringBuilder();
-            for (int i = 0; i < step.positions().length; i++) {
-                String sep = i == 0 ? "" : " ";
-                positions.append(sep).append(step.positions()[i] - responseStart);
-                tokens.append(sep).append(vocabulary.token(step.tokens()[i]));
-                confidences.append(sep).append(String.format(Locale.ROOT, "%.3f", step.confidences()[i]));
-            }
-            out.printf(Locale.ROOT, "%-6d %-7.3f %-10s %-20s %s%n", step.step(), step.time(), positions, tokens, confidences);
+        Trajectory trajectory = Trajectory.of(trained, trained.model(), new Example(task, text, textB, 0, "command line"));
+        if (json) {
+            out.println(Presets.JSON.writeValueAsString(Presets.JSON.valueToTree(trajectory)));
+            out.flush();
+            return 0;
         }
-        int[] response = result.responses()[0];
-        int label = encoder.labelOf(task, response);
-        out.println("response: " + String.join(" ", java.util.Arrays.stream(response).mapToObj(vocabulary::token).toList()));
-        out.println(label >= 0 ? "prediction: " + task.labelWord(label)
+        out.println("prompt: " + trajectory.prompt() + (trajectory.cut() ? " [cut by training.max_length "
+                + trained.config().training().maxLength() + "]" : ""));
+        if (trace) {
+            out.printf("%-5s %-6s %-7s %-9s %-16s %-7s %s%n", "step", "time", "phase", "position", "token", "prob",
+                    "runner-up");
+            for (Trajectory.Reveal r : trajectory.reveals()) {
+                out.printf(Locale.ROOT, "%-5d %-6.3f %-7s %-9d %-16s %-7.3f %s (%.3f)%n", r.step(), r.time(),
+                        r.phase() == null ? "-" : r.phase(), r.position(), r.token(), r.probability(), r.runnerUp(),
+                        r.runnerUpProbability());
+            }
+        } else {
+            out.printf("%-6s %-7s %-10s %-20s %s%n", "step", "time", "positions", "tokens", "probability");
+            Map<Integer, List<Trajectory.Reveal>> bySteps = new LinkedHashMap<>();
+            trajectory.reveals().forEach(r -> bySteps.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(r));
+            bySteps.forEach((step, reveals) -> out.printf(Locale.ROOT, "%-6d %-7.3f %-10s %-20s %s%n", step,
+                    reveals.getFirst().time(), join(reveals, r -> Integer.toString(r.position())),
+                    join(reveals, Trajectory.Reveal::token),
+                    join(reveals, r -> String.format(Locale.ROOT, "%.3f", r.probability()))));
+        }
+        out.println("response: " + String.join(" ", trajectory.response()));
+        out.println(trajectory.label() >= 0 ? "prediction: " + task.labelWord(trajectory.label())
                 : "prediction: none (the response is not one of " + task.labelWords() + ")");
         out.flush();
         return 0;
+    }
+
+    private static String join(List<Trajectory.Reveal> reveals, java.util.function.Function<Trajectory.Reveal, String> part) {
+        return reveals.stream().map(part).collect(java.util.stream.Collectors.joining(" "));
     }
 }

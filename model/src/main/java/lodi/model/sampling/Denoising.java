@@ -81,7 +81,10 @@ final class Denoising {
                         end, logits));
                 reveals.forEach(this::reveal);
                 if (tracing) {
-                    trace.add(reveals.traceStep(k, time, row));
+                    int first = from;
+                    int last = end;
+                    trace.add(reveals.traceStep(k, time, row, logits,
+                            position -> Arrays.binarySearch(positions, first, last, position)));
                 }
                 from = end;
             }

@@ -1,6 +1,7 @@
 package lodi.model.sampling;
 
 import java.util.Arrays;
+import lodi.tensor.Tensor;
 
 /** The reveals one row gets at one step: applied by {@link Denoising}, and kept for the trace. */
 final class Reveals {
@@ -32,8 +33,34 @@ final class Reveals {
         }
     }
 
-    SampleResult.TraceStep traceStep(int step, float time, int row) {
+    /** The trace of these reveals; {@code logitsRow} gives the row of the step's logits for a position. */
+    SampleResult.TraceStep traceStep(int step, float time, int row, Tensor logits, java.util.function.IntUnaryOperator logitsRow) {
+        float[] probabilities = new float[count];
+        int[] runnerUps = new int[count];
+        float[] runnerUpProbabilities = new float[count];
+        for (int i = 0; i < count; i++) {
+            int r = logitsRow.applyAsInt(positions[i]);
+            int v = logits.cols();
+            float[] data = logits.data();
+            int base = logits.offset() + r * v;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < v; t++) {
+                max = Math.max(max, data[base + t]);
+            }
+            double sum = 0;
+            int second = tokens[i] == 0 ? 1 : 0;
+            for (int t = 0; t < v; t++) {
+                sum += Math.exp(data[base + t] - max);
+                if (t != tokens[i] && data[base + t] > data[base + second]) {
+                    second = t;
+                }
+            }
+            probabilities[i] = (float) (Math.exp(data[base + tokens[i]] - max) / sum);
+            runnerUps[i] = second;
+            runnerUpProbabilities[i] = (float) (Math.exp(data[base + second] - max) / sum);
+        }
         return new SampleResult.TraceStep(step, time, row, Arrays.copyOf(positions, count),
-                Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count));
+                Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count), probabilities, runnerUps,
+                runnerUpProbabilities);
     }
 }

@@ -31,7 +31,11 @@ public record SampleResult(TokenBatch batch, int[][] responses, int modelCalls, 
      * @param positions   the flat positions revealed at this step (possibly none)
      * @param tokens      the token revealed at each
      * @param confidences the choice confidence of each
+     * @param probabilities the model's probability of each revealed token (softmax of its logits)
+     * @param runnerUps   the most probable other token at each position
+     * @param runnerUpProbabilities its probability
      */
-    public record TraceStep(int step, float time, int row, int[] positions, int[] tokens, float[] confidences) {
+    public record TraceStep(int step, float time, int row, int[] positions, int[] tokens, float[] confidences,
+                            float[] probabilities, int[] runnerUps, float[] runnerUpProbabilities) {
     }
 }

@@ -1,0 +1,57 @@
+package lodi.glue.experiment;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import lodi.glue.data.Example;
+import lodi.glue.data.Task;
+import lodi.model.TokenBatch;
+import lodi.model.sampling.SampleResult;
+import lodi.model.tokenizer.Vocabulary;
+import lodi.peft.PeftModel;
+
+/**
+ * How one input's response was written: the response starts as [MASK]s and the sampler reveals it step by step,
+ * from diffusion time 1 down to 0. Each reveal keeps the step, its time, the phase of the method that acted (for
+ * lora_diffusion: early, middle or late), the position in the response, the token, its probability and the
+ * runner-up the model gave.
+ *
+ * @param prompt   the prompt as the model saw it (cut to {@code training.max_length} with the response)
+ * @param cut      whether the prompt was cut
+ * @param reveals  every reveal, in the order they happened
+ * @param response the final response's tokens
+ * @param label    the label it names, or -1 when it names none (invalid)
+ */
+public record Trajectory(Task task, String prompt, boolean cut, List<Reveal> reveals, List<String> response, int label) {
+
+    /** One position revealed at one step. */
+    public record Reveal(int step, float time, String phase, int position, String token, float probability,
+                         String runnerUp, float runnerUpProbability) {
+    }
+
+    /** The trajectory of {@code example} under {@code model} with the run's own sampler and lengths. */
+    public static Trajectory of(TrainedRun run, PeftModel model, Example example) {
+        var config = run.config();
+        Encoder encoder = new Encoder(new lodi.model.tokenizer.WordPieceTokenizer(run.vocabulary()));
+        Task task = example.task();
+        int[] prompt = encoder.prompt(example);
+        TokenBatch masked = TokenBatch.maskedResponses(List.of(prompt), new int[] {encoder.responseLength(task)},
+                encoder.special(), config.training().maxLength());
+        SampleResult result = Experiment.sampler(config.sampler(), Experiment.schedule(config.diffusion()), encoder, true)
+                .sample(model, masked);
+        Vocabulary vocabulary = run.vocabulary();
+        int responseStart = masked.responsePositions(0)[0];
+        int[] seen = Arrays.copyOfRange(masked.ids(), 1, responseStart - 1);
+        List<Reveal> reveals = new ArrayList<>();
+        for (SampleResult.TraceStep step : result.trace()) {
+            for (int i = 0; i < step.positions().length; i++) {
+                reveals.add(new Reveal(step.step(), step.time(), model.phaseAt(step.time()),
+                        step.positions()[i] - responseStart, vocabulary.token(step.tokens()[i]), step.probabilities()[i],
+                        vocabulary.token(step.runnerUps()[i]), step.runnerUpProbabilities()[i]));
+            }
+        }
+        int[] response = result.responses()[0];
+        return new Trajectory(task, encoder.tokenizer().decode(seen), seen.length < prompt.length, reveals,
+                Arrays.stream(response).mapToObj(vocabulary::token).toList(), encoder.labelOf(task, response));
+    }
+}
