@@ -131,7 +131,8 @@ public final class CandidateScorer {
         return previous[b.length];
     }
 
-    private static double logSumExp(Tensor logits, int row) {
+    /** log Σ_v exp(logits[row, v]), computed stably. */
+    static double logSumExp(Tensor logits, int row) {
         int vocab = logits.cols();
         float[] data = logits.data();
         int base = logits.offset() + row * vocab;

@@ -40,24 +40,18 @@ final class Reveals {
         float[] runnerUpProbabilities = new float[count];
         for (int i = 0; i < count; i++) {
             int r = logitsRow.applyAsInt(positions[i]);
-            int v = logits.cols();
             float[] data = logits.data();
-            int base = logits.offset() + r * v;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int t = 0; t < v; t++) {
-                max = Math.max(max, data[base + t]);
-            }
-            double sum = 0;
+            int base = logits.offset() + r * logits.cols();
+            double logSumExp = CandidateScorer.logSumExp(logits, r);
             int second = tokens[i] == 0 ? 1 : 0;
-            for (int t = 0; t < v; t++) {
-                sum += Math.exp(data[base + t] - max);
+            for (int t = 0; t < logits.cols(); t++) {
                 if (t != tokens[i] && data[base + t] > data[base + second]) {
                     second = t;
                 }
             }
-            probabilities[i] = (float) (Math.exp(data[base + tokens[i]] - max) / sum);
+            probabilities[i] = (float) Math.exp(data[base + tokens[i]] - logSumExp);
             runnerUps[i] = second;
-            runnerUpProbabilities[i] = (float) (Math.exp(data[base + second] - max) / sum);
+            runnerUpProbabilities[i] = (float) Math.exp(data[base + second] - logSumExp);
         }
         return new SampleResult.TraceStep(step, time, row, Arrays.copyOf(positions, count),
                 Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count), probabilities, runnerUps,
