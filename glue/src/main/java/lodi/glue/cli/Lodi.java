@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lodi", mixinStandardHelpOptions = true, version = "lodi 0.1.0",
         description = "Masked-diffusion language models and PEFT on the pure JVM.",
         subcommands = {CommandLine.HelpCommand.class, ReproduceCommand.class, TrainCommand.class, EvalCommand.class,
-                PretrainCommand.class, GenerateCommand.class, PredictCommand.class, CollectCommand.class, DownloadGlueCommand.class,
+                PretrainCommand.class, GenerateCommand.class, PredictCommand.class, CollectCommand.class, ReportCommand.class, DownloadGlueCommand.class,
                 TokenizeCommand.class, ConvertCommand.class})
 public final class Lodi implements Runnable {
     /** Exit code for a usage error: a bad option or setting, a missing or malformed file, an unknown name. */
