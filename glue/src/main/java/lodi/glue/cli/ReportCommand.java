@@ -50,6 +50,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Where the page goes (default: OUTPUTS/report.html).")
     private Path out;
 
+    @Option(names = "--screenshot", paramLabel = "FILE.png",
+            description = "Also save the page as a PNG, through headless Chromium (apt-get install chromium).")
+    private Path screenshot;
+
+    @Option(names = "--figure", paramLabel = "FILE.png",
+            description = "Also save the per-task accuracy chart alone as a PNG (for a README), through headless Chromium.")
+    private Path figure;
+
     @Option(names = "--examples", paramLabel = "N", defaultValue = "2",
             description = "Dev inputs per task whose trajectories are shown, per method (default: ${DEFAULT-VALUE}; 0: none).")
     private int examples;
@@ -107,8 +115,24 @@ public final class ReportCommand implements Callable<Integer> {
         if (target.toAbsolutePath().getParent() != null) {
             Files.createDirectories(target.toAbsolutePath().getParent());
         }
-        AtomicFiles.writeString(target, Report.html(data));
+        String page = Report.html(data);
+        AtomicFiles.writeString(target, page);
         stdout.println("wrote " + target + " (" + runs.size() + " runs)");
+        if (screenshot != null) {
+            Chromium.screenshot(target, 1320, 2400, screenshot);
+            stdout.println("wrote " + screenshot);
+        }
+        if (figure != null) {
+            Path alone = Files.createTempFile("lodi-figure", ".html");
+            try {
+                Files.writeString(alone, "<!DOCTYPE html><html><body style=\"margin:0\">" + Report.perTaskFigure(data)
+                        + "</body></html>");
+                Chromium.screenshot(alone, lodi.glue.report.Report.FIGURE_WIDTH, lodi.glue.report.Report.FIGURE_HEIGHT, figure);
+            } finally {
+                Files.deleteIfExists(alone);
+            }
+            stdout.println("wrote " + figure);
+        }
         stdout.flush();
         return 0;
     }

@@ -39,14 +39,30 @@ public final class Report {
                        Map<Task, Double> majority, Map<String, List<Trajectory>> trajectories) {
     }
 
+    /** The size of {@link #perTaskFigure}, in pixels. */
+    public static final int FIGURE_WIDTH = Svg.WIDTH;
+    public static final int FIGURE_HEIGHT = Svg.HEIGHT;
+
     private Report() {
+    }
+
+    /** The per-task generation accuracy chart alone (the report's headline figure). */
+    public static String perTaskFigure(Data data) {
+        Map<String, List<RunRecord>> byMethod = new TreeMap<>();
+        data.runs().forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
+        return perTask(byMethod, data.majority(), colors(byMethod));
+    }
+
+    private static Map<String, String> colors(Map<String, List<RunRecord>> byMethod) {
+        Map<String, String> colors = new LinkedHashMap<>();
+        byMethod.keySet().forEach(m -> colors.put(m, COLORS[colors.size() % COLORS.length]));
+        return colors;
     }
 
     public static String html(Data data) {
         Map<String, List<RunRecord>> byMethod = new TreeMap<>();
         data.runs().forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
-        Map<String, String> colors = new LinkedHashMap<>();
-        byMethod.keySet().forEach(m -> colors.put(m, COLORS[colors.size() % COLORS.length]));
+        Map<String, String> colors = colors(byMethod);
         StringBuilder page = new StringBuilder("""
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>lodi report</title>

@@ -76,7 +76,8 @@ class ReportTest {
 
     @Test
     void chromiumRendersThePageWithoutErrors() throws Exception {
-        String chromium = findChromium();
+        Path found = Chromium.find();
+        String chromium = found == null ? null : found.toString();
         assumeTrue(chromium != null, "Chromium is not installed (apt-get install chromium): the browser check is skipped");
         Path png = temp.resolve("report.png");
         Process process = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
@@ -96,16 +97,5 @@ class ReportTest {
         }
         double share = inked / (image.getWidth() * image.getHeight() / 4.0);
         assertTrue(share > 0.03, "the page drew something: " + share + " of the pixels are not white");
-    }
-
-    private static String findChromium() {
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return null;
     }
 }
