@@ -57,6 +57,8 @@ final class LoraDiffusion extends AbstractPeftModel {
     private static final String LORA_NAMES = "lora_names";
 
     private final Perturbation perturbation;
+    /** Per batch row, the perturbation's mean norm in the last evaluation-mode forward (for traces). */
+    private double[] lastNorms;
 
     LoraDiffusion(Denoiser base, PeftConfig config, long seed) {
         super(base, config, name -> false);
@@ -106,7 +108,37 @@ final class LoraDiffusion extends AbstractPeftModel {
         for (int b = 0; b < batch.batch(); b++) {
             phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
         }
-        return perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
+        Variable perturbed = perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
+        if (!base.isTraining()) {
+            lastNorms = perturbationNorms(selected, perturbed.value(), positions, batch);
+        }
+        return perturbed;
+    }
+
+    @Override
+    public double lastPerturbationNorm(int row) {
+        return lastNorms == null || row >= lastNorms.length ? Double.NaN : lastNorms[row];
+    }
+
+    /** Per batch row, the mean over its scored positions of ‖h' − h‖₂. */
+    private static double[] perturbationNorms(Tensor before, Tensor after, int[] positions, TokenBatch batch) {
+        double[] sums = new double[batch.batch()];
+        int[] counts = new int[batch.batch()];
+        int d = before.cols();
+        for (int n = 0; n < positions.length; n++) {
+            double squares = 0;
+            for (int x = 0; x < d; x++) {
+                double delta = after.get(n * d + x) - before.get(n * d + x);
+                squares += delta * delta;
+            }
+            int row = positions[n] / batch.seqLen();
+            sums[row] += Math.sqrt(squares);
+            counts[row]++;
+        }
+        for (int b = 0; b < sums.length; b++) {
+            sums[b] = counts[b] == 0 ? Double.NaN : sums[b] / counts[b];
+        }
+        return sums;
     }
 
     /** {@code lora_names: peft}: lora_A is the down-projection, as in HuggingFace PEFT. */

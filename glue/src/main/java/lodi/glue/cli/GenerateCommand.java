@@ -40,7 +40,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--text-b", paramLabel = "TEXT", description = "The second text: the QNLI sentence or the second MRPC sentence.")
     private String textB;
 
-    @Option(names = "--trace", description = "Show every reveal: step, time t, phase (lora_diffusion: early, middle, late), position, token, probability, runner-up.")
+    @Option(names = "--trace", description = "Show every reveal: step, time t, phase and perturbation norm |dh| (lora_diffusion: early, middle, late), position, token, probability, runner-up.")
     private boolean trace;
 
     @Option(names = "--json", description = "Print the trajectory as one JSON object (prompt, reveals, response, prediction).")
@@ -61,15 +61,17 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        out.println("prompt: " + trajectory.prompt() + (trajectory.cut() ? " [cut by training.max_length "
-                + trained.config().training().maxLength() + "]" : ""));
+        out.println("prompt: " + trajectory.prompt() + (trajectory.seenTokens() < trajectory.promptTokens()
+                ? " [cut to " + trajectory.seenTokens() + " of " + trajectory.promptTokens() + " tokens by"
+                + " training.max_length " + trained.config().training().maxLength() + "]" : ""));
         if (trace) {
-            out.printf("%-5s %-6s %-7s %-9s %-16s %-7s %s%n", "step", "time", "phase", "position", "token", "prob",
-                    "runner-up");
+            out.printf("%-5s %-6s %-7s %-7s %-9s %-16s %-7s %s%n", "step", "time", "phase", "|dh|", "position", "token",
+                    "prob", "runner-up");
             for (Trajectory.Reveal r : trajectory.reveals()) {
-                out.printf(Locale.ROOT, "%-5d %-6.3f %-7s %-9d %-16s %-7.3f %s (%.3f)%n", r.step(), r.time(),
-                        r.phase() == null ? "-" : r.phase(), r.position(), r.token(), r.probability(), r.runnerUp(),
-                        r.runnerUpProbability());
+                out.printf(Locale.ROOT, "%-5d %-6.3f %-7s %-7s %-9d %-16s %-7.3f %s (%.3f)%n", r.step(), r.time(),
+                        r.phase() == null ? "-" : r.phase(),
+                        r.perturbationNorm() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.perturbationNorm()),
+                        r.position(), r.token(), r.probability(), r.runnerUp(), r.runnerUpProbability());
             }
         } else {
             out.printf("%-6s %-7s %-10s %-20s %s%n", "step", "time", "positions", "tokens", "probability");

@@ -58,6 +58,10 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Also save the per-task accuracy chart alone as a PNG (for a README), through headless Chromium.")
     private Path figure;
 
+    @Option(names = "--charts", paramLabel = "DIR",
+            description = "Also save every chart as DIR/NAME.svg and DIR/NAME.png (PNG through headless Chromium, when installed).")
+    private Path chartsDir;
+
     @Option(names = "--examples", paramLabel = "N", defaultValue = "2",
             description = "Dev inputs per task whose trajectories are shown, per method (default: ${DEFAULT-VALUE}; 0: none).")
     private int examples;
@@ -123,18 +127,33 @@ public final class ReportCommand implements Callable<Integer> {
             stdout.println("wrote " + screenshot);
         }
         if (figure != null) {
-            Path alone = Files.createTempFile("lodi-figure", ".html");
-            try {
-                Files.writeString(alone, "<!DOCTYPE html><html><body style=\"margin:0\">" + Report.perTaskFigure(data)
-                        + "</body></html>");
-                Chromium.screenshot(alone, lodi.glue.report.Report.FIGURE_WIDTH, lodi.glue.report.Report.FIGURE_HEIGHT, figure);
-            } finally {
-                Files.deleteIfExists(alone);
-            }
+            chartPng(Report.perTaskFigure(data), figure);
             stdout.println("wrote " + figure);
+        }
+        if (chartsDir != null) {
+            Files.createDirectories(chartsDir);
+            boolean png = Chromium.find() != null;
+            for (var chart : Report.charts(data).entrySet()) {
+                AtomicFiles.writeString(chartsDir.resolve(chart.getKey() + ".svg"), chart.getValue());
+                if (png) {
+                    chartPng(chart.getValue(), chartsDir.resolve(chart.getKey() + ".png"));
+                }
+            }
+            stdout.println("wrote the charts to " + chartsDir + (png ? " (SVG and PNG)" : " (SVG; PNG needs chromium)"));
         }
         stdout.flush();
         return 0;
+    }
+
+    /** One chart alone as a PNG of its own size. */
+    private static void chartPng(String svg, Path png) throws IOException {
+        Path alone = Files.createTempFile("lodi-chart", ".html");
+        try {
+            Files.writeString(alone, "<!DOCTYPE html><html><body style=\"margin:0\">" + svg + "</body></html>");
+            Chromium.screenshot(alone, Report.FIGURE_WIDTH, Report.FIGURE_HEIGHT, png);
+        } finally {
+            Files.deleteIfExists(alone);
+        }
     }
 
     private static List<Report.Evaluation> history(Path file) throws IOException {

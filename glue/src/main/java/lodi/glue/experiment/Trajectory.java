@@ -17,16 +17,21 @@ import lodi.peft.PeftModel;
  * runner-up the model gave.
  *
  * @param prompt   the prompt as the model saw it (cut to {@code training.max_length} with the response)
- * @param cut      whether the prompt was cut
+ * @param seenTokens   how many of the prompt's tokens the model saw
+ * @param promptTokens how many tokens the whole prompt has
  * @param reveals  every reveal, in the order they happened
  * @param response the final response's tokens
  * @param label    the label it names, or -1 when it names none (invalid)
  */
-public record Trajectory(Task task, String prompt, boolean cut, List<Reveal> reveals, List<String> response, int label) {
+public record Trajectory(Task task, String prompt, int seenTokens, int promptTokens, List<Reveal> reveals,
+                         List<String> response, int label) {
 
-    /** One position revealed at one step. */
-    public record Reveal(int step, float time, String phase, int position, String token, float probability,
-                         String runnerUp, float runnerUpProbability) {
+    /**
+     * One position revealed at one step; {@code perturbationNorm} is lora_diffusion's mean ‖Δh‖ over the response
+     * at that step, null for other methods.
+     */
+    public record Reveal(int step, float time, String phase, Double perturbationNorm, int position, String token,
+                         float probability, String runnerUp, float runnerUpProbability) {
     }
 
     /** The trajectory of {@code example} under {@code model} with the run's own sampler and lengths. */
@@ -46,12 +51,13 @@ public record Trajectory(Task task, String prompt, boolean cut, List<Reveal> rev
         for (SampleResult.TraceStep step : result.trace()) {
             for (int i = 0; i < step.positions().length; i++) {
                 reveals.add(new Reveal(step.step(), step.time(), model.phaseAt(step.time()),
+                        Double.isNaN(step.perturbationNorm()) ? null : step.perturbationNorm(),
                         step.positions()[i] - responseStart, vocabulary.token(step.tokens()[i]), step.probabilities()[i],
                         vocabulary.token(step.runnerUps()[i]), step.runnerUpProbabilities()[i]));
             }
         }
         int[] response = result.responses()[0];
-        return new Trajectory(task, encoder.tokenizer().decode(seen), seen.length < prompt.length, reveals,
+        return new Trajectory(task, encoder.tokenizer().decode(seen), seen.length, prompt.length, reveals,
                 Arrays.stream(response).mapToObj(vocabulary::token).toList(), encoder.labelOf(task, response));
     }
 }

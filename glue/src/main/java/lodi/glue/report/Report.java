@@ -48,9 +48,31 @@ public final class Report {
 
     /** The per-task generation accuracy chart alone (the report's headline figure). */
     public static String perTaskFigure(Data data) {
+        return charts(data).get("per-task-accuracy");
+    }
+
+    /**
+     * Every chart of the page as SVG, by file name: {@code token-accuracy}, {@code generation-accuracy},
+     * {@code scored-accuracy}, {@code loss} (learning curves), {@code per-task-accuracy}, {@code frontier}.
+     */
+    public static Map<String, String> charts(Data data) {
+        Map<String, List<RunRecord>> byMethod = byMethod(data);
+        Map<String, String> colors = colors(byMethod);
+        Map<String, String> charts = new LinkedHashMap<>();
+        charts.put("token-accuracy", curves("Token-level denoising accuracy (%)", "accuracy", byMethod, data, colors));
+        charts.put("generation-accuracy", curves("Generation accuracy (%)", "generation_accuracy", byMethod, data, colors));
+        charts.put("scored-accuracy", curves("Scored accuracy (%)", "scored_accuracy", byMethod, data, colors));
+        charts.put("loss", curves("Loss at the masked response positions", "loss", byMethod, data, colors));
+        charts.put("per-task-accuracy", perTask(byMethod, data.majority(), colors));
+        charts.put("frontier", frontier(byMethod, colors));
+        charts.values().removeIf(String::isEmpty);
+        return charts;
+    }
+
+    private static Map<String, List<RunRecord>> byMethod(Data data) {
         Map<String, List<RunRecord>> byMethod = new TreeMap<>();
         data.runs().forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
-        return perTask(byMethod, data.majority(), colors(byMethod));
+        return byMethod;
     }
 
     private static Map<String, String> colors(Map<String, List<RunRecord>> byMethod) {
@@ -60,9 +82,8 @@ public final class Report {
     }
 
     public static String html(Data data) {
-        Map<String, List<RunRecord>> byMethod = new TreeMap<>();
-        data.runs().forEach(r -> byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r));
-        Map<String, String> colors = colors(byMethod);
+        Map<String, List<RunRecord>> byMethod = byMethod(data);
+        Map<String, String> charts = charts(data);
         StringBuilder page = new StringBuilder("""
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>lodi report</title>
@@ -83,13 +104,11 @@ public final class Report {
                     + " not GLUE results.</p>\n");
         }
         page.append("<h2>Learning curves</h2>\n<div class=\"charts\">\n");
-        page.append(curves("Token-level denoising accuracy (%)", "accuracy", byMethod, data, colors));
-        page.append(curves("Generation accuracy (%)", "generation_accuracy", byMethod, data, colors));
-        page.append(curves("Scored accuracy (%)", "scored_accuracy", byMethod, data, colors));
-        page.append(curves("Loss at the masked response positions", "loss", byMethod, data, colors));
+        for (String name : List.of("token-accuracy", "generation-accuracy", "scored-accuracy", "loss")) {
+            page.append(charts.getOrDefault(name, ""));
+        }
         page.append("</div>\n<h2>Final metrics</h2>\n<div class=\"charts\">\n");
-        page.append(perTask(byMethod, data.majority(), colors));
-        page.append(frontier(byMethod, colors));
+        page.append(charts.getOrDefault("per-task-accuracy", "")).append(charts.getOrDefault("frontier", ""));
         page.append("</div>\n");
         page.append(summaryTable(byMethod));
         page.append(runsTable(data.runs()));
@@ -208,7 +227,7 @@ public final class Report {
         }
         StringBuilder t = new StringBuilder("<h2>How responses were written</h2>\n<p>Each input's response starts as"
                 + " [MASK]s; the sampler reveals it step by step from time 1 to 0. Each box is one reveal: step, time,"
-                + " (lora_diffusion: the phase that acted), the token and its probability (darker: surer), the runner-up"
+                + " (lora_diffusion: the phase that acted and the mean norm |dh| of its change to the hidden states), the token and its probability (darker: surer), the runner-up"
                 + " in its tooltip.</p>\n");
         byMethod.forEach((method, list) -> {
             t.append("<h3>").append(Svg.escape(method)).append("</h3>\n");
@@ -220,7 +239,9 @@ public final class Report {
                     t.append(String.format(Locale.ROOT, "<span class=\"reveal\" style=\"background: rgb(%d,%d,255)\""
                                     + " title=\"runner-up %s (%.3f)\">k=%d t=%.2f%s #%d %s %.2f</span>", shade, shade,
                             Svg.escape(r.runnerUp()), r.runnerUpProbability(), r.step(), r.time(),
-                            r.phase() == null ? "" : " " + r.phase(), r.position(), Svg.escape(r.token()), r.probability()));
+                            r.phase() == null ? "" : " " + r.phase() + (r.perturbationNorm() == null ? ""
+                                    : String.format(Locale.ROOT, " |dh| %.2f", r.perturbationNorm())),
+                            r.position(), Svg.escape(r.token()), r.probability()));
                 }
                 t.append(" &rarr; <b>").append(trajectory.label() >= 0 ? trajectory.task().labelWord(trajectory.label())
                         : "invalid (" + Svg.escape(String.join(" ", trajectory.response())) + ")").append("</b></div>\n");

@@ -35,4 +35,12 @@ public interface MaskPredictor {
 
     /** Whether {@link #logits} depends on {@code times}. */
     boolean timeConditioned();
+
+    /**
+     * For a predictor that perturbs a base model's hidden states (lora_diffusion), the mean L2 norm of its
+     * perturbation over batch row {@code row}'s positions in the last {@link #logits} call; NaN for any other.
+     */
+    default double lastPerturbationNorm(int row) {
+        return Double.NaN;
+    }
 }

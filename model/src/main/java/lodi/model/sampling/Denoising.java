@@ -84,7 +84,8 @@ final class Denoising {
                     int first = from;
                     int last = end;
                     trace.add(reveals.traceStep(k, time, row, logits,
-                            position -> Arrays.binarySearch(positions, first, last, position)));
+                            position -> Arrays.binarySearch(positions, first, last, position),
+                            model.lastPerturbationNorm(row)));
                 }
                 from = end;
             }

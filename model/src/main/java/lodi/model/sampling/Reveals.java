@@ -34,7 +34,8 @@ final class Reveals {
     }
 
     /** The trace of these reveals; {@code logitsRow} gives the row of the step's logits for a position. */
-    SampleResult.TraceStep traceStep(int step, float time, int row, Tensor logits, java.util.function.IntUnaryOperator logitsRow) {
+    SampleResult.TraceStep traceStep(int step, float time, int row, Tensor logits,
+                                     java.util.function.IntUnaryOperator logitsRow, double perturbationNorm) {
         float[] probabilities = new float[count];
         int[] runnerUps = new int[count];
         float[] runnerUpProbabilities = new float[count];
@@ -55,6 +56,6 @@ final class Reveals {
         }
         return new SampleResult.TraceStep(step, time, row, Arrays.copyOf(positions, count),
                 Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count), probabilities, runnerUps,
-                runnerUpProbabilities);
+                runnerUpProbabilities, perturbationNorm);
     }
 }

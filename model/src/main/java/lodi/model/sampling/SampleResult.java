@@ -34,8 +34,10 @@ public record SampleResult(TokenBatch batch, int[][] responses, int modelCalls, 
      * @param probabilities the model's probability of each revealed token (softmax of its logits)
      * @param runnerUps   the most probable other token at each position
      * @param runnerUpProbabilities its probability
+     * @param perturbationNorm the predictor's {@code lastPerturbationNorm} for the row at this step (NaN for most)
      */
     public record TraceStep(int step, float time, int row, int[] positions, int[] tokens, float[] confidences,
-                            float[] probabilities, int[] runnerUps, float[] runnerUpProbabilities) {
+                            float[] probabilities, int[] runnerUps, float[] runnerUpProbabilities,
+                            double perturbationNorm) {
     }
 }
