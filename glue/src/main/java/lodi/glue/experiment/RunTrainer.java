@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import lodi.autograd.ElementwiseOps;
-import lodi.autograd.LossOps;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
@@ -147,7 +146,6 @@ public final class RunTrainer {
             progress.step(start);
             for (long step = start; step < steps; step++) {
                 List<Encoder.Encoded> examples = mixture.batch(step);
-                model.setDropoutSeed(CounterRng.bits(seed, step, -1));
                 peft.train(true);
                 TrainingStep.Result result;
                 try {
@@ -192,38 +190,29 @@ public final class RunTrainer {
     }
 
     /**
-     * The step's loss over {@code examples}: one padded batch, cross-entropy over its masked positions plus the
-     * method's regularisation; or, with {@code training.length_groups} G &gt; 1, G micro-batches of similar length
-     * (the examples sorted by length, ties in mixture order), each the fused loss of its masked positions divided
-     * by the whole batch's count, the regularisation added to the first, each with its own dropout seed. Corruption is
-     * keyed by example, not by row, so every example is masked the same either way.
+     * The step's loss over {@code examples}: cross-entropy over the masked positions plus the method's
+     * regularisation, through the method's fused loss (the [N, V] logits are never materialised). With
+     * {@code training.length_groups} G &gt; 1 the examples (drawn as the mixture says) are sorted by length, ties in
+     * mixture order, and cut into G micro-batches, each padded only to its own longest row; else they are one padded
+     * batch in mixture order. Each part's loss is divided by the whole batch's count of masked positions, the
+     * regularisation is added to the first, and part g draws dropout from its own seed. Corruption is keyed by
+     * example, not by row, so every example is masked the same either way.
      */
-    List<Supplier<Variable>> lossParts(PeftModel peft, List<Encoder.Encoded> examples,
-                                                                   Corruption corruption, int seed, long step) {
-        var settings = experiment.config().training();
-        int groups = settings.microBatches();
-        if (groups == 1) {
-            Corruption.Corrupted corrupted = corrupt(examples, corruption, seed, step);
-            return List.of(() -> {
-                Variable loss = LossOps.crossEntropy(
-                        peft.trainingLogits(corrupted.batch(), corrupted.times(), corrupted.positions()),
-                        corrupted.targets());
-                Variable regularization = peft.regularization();
-                return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
-            });
-        }
-        List<Encoder.Encoded> sorted = new ArrayList<>(examples);
-        sorted.sort(Comparator.comparingInt(Encoder.Encoded::length));
-        int size = Math.ceilDiv(sorted.size(), groups);
+    List<Supplier<Variable>> lossParts(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed,
+                                       long step) {
+        int groups = experiment.config().training().microBatches();
         List<Corruption.Corrupted> parts = new ArrayList<>();
-        int scored = 0;
-        for (int from = 0; from < sorted.size(); from += size) {
-            Corruption.Corrupted part = corrupt(sorted.subList(from, Math.min(from + size, sorted.size())), corruption,
-                    seed, step);
-            parts.add(part);
-            scored += part.positions().length;
+        if (groups == 1) {
+            parts.add(corrupt(examples, corruption, seed, step));
+        } else {
+            List<Encoder.Encoded> sorted = new ArrayList<>(examples);
+            sorted.sort(Comparator.comparingInt(Encoder.Encoded::length));
+            int size = Math.ceilDiv(sorted.size(), groups);
+            for (int from = 0; from < sorted.size(); from += size) {
+                parts.add(corrupt(sorted.subList(from, Math.min(from + size, sorted.size())), corruption, seed, step));
+            }
         }
-        float divisor = scored;
+        float divisor = parts.stream().mapToInt(part -> part.positions().length).sum();
         List<Supplier<Variable>> losses = new ArrayList<>();
         for (int g = 0; g < parts.size(); g++) {
             Corruption.Corrupted part = parts.get(g);
