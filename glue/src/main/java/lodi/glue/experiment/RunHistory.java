@@ -22,9 +22,46 @@ final class RunHistory {
     record Evaluation(long step, Map<String, Double> metrics) {
     }
 
+    /**
+     * What the training steps processed and how long they took (evaluations excluded): real tokens, positions
+     * including [PAD], and seconds; for {@code training_summary.json}'s {@code throughput}.
+     */
+    static final class Throughput {
+        long realTokens;
+        long positions;
+        double stepSeconds;
+
+        void add(long tokens, long processed, double seconds) {
+            realTokens += tokens;
+            positions += processed;
+            stepSeconds += seconds;
+        }
+
+        /** {@code real_tokens_per_second}, {@code positions_per_second}, {@code real_token_share} and the totals. */
+        ObjectNode toJson() {
+            ObjectNode node = Presets.JSON.createObjectNode();
+            node.put("real_tokens", realTokens);
+            node.put("positions", positions);
+            node.put("step_seconds", stepSeconds);
+            node.put("real_tokens_per_second", stepSeconds > 0 ? realTokens / stepSeconds : 0);
+            node.put("positions_per_second", stepSeconds > 0 ? positions / stepSeconds : 0);
+            node.put("real_token_share", positions > 0 ? (double) realTokens / positions : 0);
+            return node;
+        }
+
+        static Throughput fromJson(JsonNode node) {
+            Throughput throughput = new Throughput();
+            throughput.realTokens = node.path("real_tokens").longValue();
+            throughput.positions = node.path("positions").longValue();
+            throughput.stepSeconds = node.path("step_seconds").doubleValue();
+            return throughput;
+        }
+    }
+
     final List<Step> steps = new ArrayList<>();
     final List<Evaluation> evaluations = new ArrayList<>();
     double wallSeconds;
+    Throughput throughput = new Throughput();
 
     /** The evaluation with the highest token-level accuracy (the first of equals). */
     Evaluation best() {
@@ -61,6 +98,7 @@ final class RunHistory {
         node.set("evaluations", evaluationsJson());
         node.set("steps", stepsJson());
         node.put("wall_seconds", wallSeconds);
+        node.set("throughput", throughput.toJson());
         return node;
     }
 
@@ -76,6 +114,7 @@ final class RunHistory {
                     s.path("lr").doubleValue(), s.path("grad_norm").doubleValue()));
         }
         history.wallSeconds = node.path("wall_seconds").doubleValue();
+        history.throughput = Throughput.fromJson(node.path("throughput"));
         return history;
     }
 }

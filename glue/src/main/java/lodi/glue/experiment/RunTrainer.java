@@ -148,11 +148,14 @@ public final class RunTrainer {
                 List<Encoder.Encoded> examples = mixture.batch(step);
                 peft.train(true);
                 TrainingStep.Result result;
+                StepLoss loss = lossParts(peft, examples, corruption, seed, step);
+                long stepStart = System.nanoTime();
                 try {
-                    result = trainingStep.run(step, lossParts(peft, examples, corruption, seed, step));
+                    result = trainingStep.run(step, loss.parts());
                 } catch (TrainingStep.DivergedException e) {
                     throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
                 }
+                history.throughput.add(loss.realTokens(), loss.positions(), (System.nanoTime() - stepStart) / 1e9);
                 history.steps.add(new RunHistory.Step(step + 1, result.loss(), result.learningRate(), result.gradNorm()));
                 progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
                 boolean last = step + 1 == steps;
@@ -198,8 +201,7 @@ public final class RunTrainer {
      * regularisation is added to the first, and part g draws dropout from its own seed. Corruption is keyed by
      * example, not by row, so every example is masked the same either way.
      */
-    List<Supplier<Variable>> lossParts(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed,
-                                       long step) {
+    StepLoss lossParts(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
         int groups = experiment.config().training().microBatches();
         List<Corruption.Corrupted> parts = new ArrayList<>();
         if (groups == 1) {
@@ -213,6 +215,12 @@ public final class RunTrainer {
             }
         }
         float divisor = parts.stream().mapToInt(part -> part.positions().length).sum();
+        long realTokens = 0;
+        long positions = 0;
+        for (Corruption.Corrupted part : parts) {
+            positions += (long) part.batch().batch() * part.batch().seqLen();
+            realTokens += java.util.Arrays.stream(part.batch().lengths()).asLongStream().sum();
+        }
         List<Supplier<Variable>> losses = new ArrayList<>();
         for (int g = 0; g < parts.size(); g++) {
             Corruption.Corrupted part = parts.get(g);
@@ -228,7 +236,11 @@ public final class RunTrainer {
                 return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
             });
         }
-        return losses;
+        return new StepLoss(losses, realTokens, positions);
+    }
+
+    /** A step's loss parts, and how many real tokens and how many positions ([PAD] included) they process. */
+    record StepLoss(List<Supplier<Variable>> parts, long realTokens, long positions) {
     }
 
     private Corruption.Corrupted corrupt(List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
@@ -249,6 +261,7 @@ public final class RunTrainer {
         summary.set("final_eval_metrics", Presets.JSON.valueToTree(last.metrics()));
         summary.put("total_steps", steps);
         summary.put("training_wall_clock_seconds", history.wallSeconds);
+        summary.set("throughput", history.throughput.toJson());
         summary.set("data", dataNode(experiment));
         peft.saveTrainable(dir);
         AtomicFiles.writeString(dir.resolve("evaluation_history.json"), Presets.JSON.writeValueAsString(history.evaluationsJson()));

@@ -36,7 +36,7 @@ class LengthGroupsTest {
         RunTrainer trainer = new RunTrainer(experiment, base, new PrintWriter(new StringWriter()));
         var training = config.training();
         Mixture mixture = new Mixture(experiment.train(), training.batchSize(), training.bucketWindow(), 1.0, 42);
-        List<Supplier<Variable>> parts = trainer.lossParts(peft, mixture.batch(3), experiment.corruption(), 42, 3);
+        List<Supplier<Variable>> parts = trainer.lossParts(peft, mixture.batch(3), experiment.corruption(), 42, 3).parts();
         double loss = 0;
         for (Supplier<Variable> part : parts) {
             Variable value = part.get();
