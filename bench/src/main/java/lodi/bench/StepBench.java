@@ -28,13 +28,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
- * FFN 512, V=30,522): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
+ * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
  * gradient clipping, AdamW. Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
  * Two warm-up steps, then the median of the timed steps; the table also splits the median step into forward,
  * backward and optimizer time.
  */
 @Command(name = "step", mixinStandardHelpOptions = true,
-        description = "One training step per PEFT method at the cpu-small shape (median ms, tokens/s).")
+        description = "One training step per PEFT method at the cpu-small or MiniLM shape (median ms, tokens/s).")
 public final class StepBench implements Runnable {
     private static final int MASK_ID = 103;
     private static final double MASK_RATE = 0.15;
@@ -57,6 +57,10 @@ public final class StepBench implements Runnable {
     @Option(names = "--json", description = "Print one JSON object per method instead of a table.")
     private boolean json;
 
+    @Option(names = "--shape", defaultValue = "cpu-small", paramLabel = "NAME",
+            description = "cpu-small (d=128, 4 layers, 4 heads, FFN 512; default) or minilm (d=384, 6 layers, 12 heads, FFN 1536, as all-MiniLM-L6-v2).")
+    private String shape;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -76,15 +80,21 @@ public final class StepBench implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        DenoiserConfig config = DenoiserConfig.cpuSmall();
+        DenoiserConfig config = switch (shape) {
+            case "cpu-small" -> DenoiserConfig.cpuSmall();
+            case "minilm" -> new DenoiserConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, 0.1, "gelu", true, false,
+                    "output", 100);
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--shape must be cpu-small or minilm, got '" + shape + "'");
+        };
         if (seq > config.maxPositions()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--seq " + seq + " exceeds the cpu-small model's " + config.maxPositions() + " positions");
+                    "--seq " + seq + " exceeds the " + shape + " model's " + config.maxPositions() + " positions");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
-            out.printf("training step, cpu-small (d=%d, %d layers, V=%d), batch %d x seq %d, 15%% scored, threads=%d; "
-                    + "median of %d steps%n", config.hiddenSize(), config.numLayers(), config.vocabSize(), batch, seq,
+            out.printf("training step, %s (d=%d, %d layers, V=%d), batch %d x seq %d, 15%% scored, threads=%d; "
+                    + "median of %d steps%n", shape, config.hiddenSize(), config.numLayers(), config.vocabSize(), batch, seq,
                     Parallel.threads(), steps);
             out.printf("%-15s %10s %10s %10s %10s %10s%n", "method", "ms/step", "tokens/s", "fwd ms", "bwd ms", "optim ms");
             out.flush();
@@ -95,6 +105,7 @@ public final class StepBench implements Runnable {
             if (json) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("method", m.id());
+                row.put("shape", shape);
                 row.put("batch", batch);
                 row.put("seq", seq);
                 row.put("ms_per_step", round(t.step()));
