@@ -30,7 +30,7 @@ class StepBenchTest {
         assertEquals(0, cli.execute("bench", "step", "--method", "lora_diffusion", "--batch", "2", "--seq", "8",
                 "--steps", "1", "--json"), err.toString());
         var json = JsonMapper.builder().build().readTree(out.toString().strip());
-        assertEquals(List.of("method", "batch", "seq", "ms_per_step", "tokens_per_s"), List.copyOf(json.propertyNames()));
+        assertEquals(List.of("method", "shape", "batch", "seq", "ms_per_step", "tokens_per_s"), List.copyOf(json.propertyNames()));
         assertEquals("lora_diffusion", json.get("method").asString());
         assertTrue(json.get("tokens_per_s").asLong() > 0);
     }

@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import lodi.glue.experiment.Evaluator;
 import lodi.glue.experiment.Experiment;
 import lodi.glue.experiment.TrainedRun;
+import lodi.glue.results.Metrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lodi eval --run DIR}: evaluates a finished run again and prints its metrics. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -42,7 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
             metrics = evaluator.evaluate(trained.model(), progress);
         }
         metrics.forEach((key, value) -> out.printf(Locale.ROOT, "%-28s %s%n", key,
-                key.equals("loss") ? String.format(Locale.ROOT, "%.4f", value) : String.format(Locale.ROOT, "%.2f%%", 100 * value)));
+                key.equals(Metrics.LOSS) ? String.format(Locale.ROOT, "%.4f", value) : String.format(Locale.ROOT, "%.2f%%", 100 * value)));
         out.flush();
         return 0;
     }

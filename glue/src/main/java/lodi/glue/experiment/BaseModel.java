@@ -28,21 +28,39 @@ import tools.jackson.databind.node.ObjectNode;
  * @param location the checkpoint folder or file; null for {@code random}
  * @param config   the denoiser's shape
  */
-public record BaseModel(String kind, Path location, DenoiserConfig config) {
+public record BaseModel(Kind kind, Path location, DenoiserConfig config) {
     /** The initialisation seed of a random backbone (the same for every run, as the reference's frozen one). */
     public static final long RANDOM_SEED = 0;
+
+    /** Where the backbone comes from; written in run folders as its lower-case name. */
+    public enum Kind {
+        PRETRAINED, RANDOM, CHECKPOINT, HUGGINGFACE;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Kind parse(String id, String origin) {
+            for (Kind kind : values()) {
+                if (kind.id().equals(id)) {
+                    return kind;
+                }
+            }
+            throw new lodi.glue.data.DataException(origin + ": unknown base kind '" + id
+                    + "' (pretrained, random, checkpoint, huggingface); the run folder is damaged");
+        }
+    }
 
     /** A fresh copy of the backbone. */
     public Denoiser load() throws IOException {
         return switch (kind) {
-            case "pretrained", "checkpoint" -> Checkpoints.load(location);
-            case "random" -> new Denoiser(config, RANDOM_SEED);
-            case "huggingface" -> {
+            case PRETRAINED, CHECKPOINT -> Checkpoints.load(location);
+            case RANDOM -> new Denoiser(config, RANDOM_SEED);
+            case HUGGINGFACE -> {
                 Denoiser model = new Denoiser(config, RANDOM_SEED);
                 Checkpoints.loadBackbone(model, location);
                 yield model;
             }
-            default -> throw new IllegalArgumentException("unknown base kind '" + kind + "'");
         };
     }
 
@@ -53,9 +71,9 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
      */
     public ObjectNode toJson(Path from) {
         ObjectNode node = Presets.JSON.createObjectNode();
-        node.put("kind", kind);
+        node.put("kind", kind.id());
         Path absolute = location == null ? null : location.toAbsolutePath().normalize();
-        node.put("path", absolute == null ? null : kind.equals("pretrained")
+        node.put("path", absolute == null ? null : kind == Kind.PRETRAINED
                 ? from.toAbsolutePath().normalize().relativize(absolute).toString() : absolute.toString());
         return node;
     }
@@ -63,7 +81,8 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
     /** The base a JSON file in folder {@code from} names ({@link #toJson}). */
     public static BaseModel fromJson(tools.jackson.databind.JsonNode node, DenoiserConfig config, Path from) {
         String path = node.path("path").isString() ? node.path("path").asString() : null;
-        return new BaseModel(node.path("kind").asString(), path == null ? null : from.resolve(path).normalize(), config);
+        return new BaseModel(Kind.parse(node.path("kind").asString(), from.resolve("config.json").toString()),
+                path == null ? null : from.resolve(path).normalize(), config);
     }
 
     /**
@@ -87,18 +106,18 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
         DenoiserConfig config = experiment.modelConfig();
         switch (base) {
             case "random" -> {
-                return new BaseModel("random", null, config);
+                return new BaseModel(Kind.RANDOM, null, config);
             }
             case "pretrained", MiniLm.NAME -> {
-                return new BaseModel("pretrained", cacheDir(experiment, cacheRoot).resolve("model"), config);
+                return new BaseModel(Kind.PRETRAINED, cacheDir(experiment, cacheRoot).resolve("model"), config);
             }
             default -> {
                 Path path = Path.of(base);
                 if (Files.isDirectory(path)) {
-                    return new BaseModel("checkpoint", path, Checkpoints.load(path).config());
+                    return new BaseModel(Kind.CHECKPOINT, path, Checkpoints.load(path).config());
                 }
                 if (Files.isRegularFile(path) && (path.toString().endsWith(".safetensors") || path.toString().endsWith(".onnx"))) {
-                    return new BaseModel("huggingface", path, config);
+                    return new BaseModel(Kind.HUGGINGFACE, path, config);
                 }
                 throw new ConfigurationException("--base " + base + ": expected 'pretrained', 'minilm', 'random',"
                         + " a lodi checkpoint folder (config.json + model.safetensors), or a BERT .safetensors or .onnx file");
@@ -159,7 +178,7 @@ public record BaseModel(String kind, Path location, DenoiserConfig config) {
      * cache folder is locked while this runs: a second process waits and then finds the base cached.
      */
     public void prepare(Experiment experiment, PrintWriter out) throws IOException {
-        if (!kind.equals("pretrained")) {
+        if (kind != Kind.PRETRAINED) {
             return;
         }
         try (FolderLock lock = FolderLock.acquire(location.getParent(), out)) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lodi.autograd.Autograd;
 import lodi.glue.data.Task;
+import lodi.glue.results.Metrics;
 import lodi.model.TokenBatch;
 import lodi.model.diffusion.Corruption;
 import lodi.model.diffusion.DenoisingAccuracy;
@@ -114,26 +115,26 @@ public final class Evaluator {
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("accuracy", allTokens.accuracy());
-        metrics.put("loss", lossSum / Math.max(1, lossCount));
+        metrics.put(Metrics.TOKEN_ACCURACY, allTokens.accuracy());
+        metrics.put(Metrics.LOSS, lossSum / Math.max(1, lossCount));
         LabelCounts allGeneration = LabelCounts.sum(generation.values());
-        metrics.put("generation_accuracy", allGeneration.accuracy());
-        metrics.put("generation_invalid", allGeneration.invalidShare());
+        metrics.put(Metrics.GENERATION_ACCURACY, allGeneration.accuracy());
+        metrics.put(Metrics.GENERATION_INVALID, allGeneration.invalidShare());
         for (Task task : generation.keySet()) {
-            metrics.put(task.shortName() + "_accuracy", (double) tokens.get(task)[0] / tokens.get(task)[1]);
-            metrics.put(task.shortName() + "_generation_accuracy", generation.get(task).accuracy());
+            metrics.put(Metrics.tokenAccuracy(task), (double) tokens.get(task)[0] / tokens.get(task)[1]);
+            metrics.put(Metrics.generationAccuracy(task), generation.get(task).accuracy());
             if (task == Task.MRPC) {
-                metrics.put("mrpc_generation_f1", generation.get(task).f1());
+                metrics.put(Metrics.MRPC_GENERATION_F1, generation.get(task).f1());
             }
         }
-        metrics.put("scored_accuracy", LabelCounts.sum(scored.values()).accuracy());
+        metrics.put(Metrics.SCORED_ACCURACY, LabelCounts.sum(scored.values()).accuracy());
         for (Task task : scored.keySet()) {
-            metrics.put(task.shortName() + "_scored_accuracy", scored.get(task).accuracy());
+            metrics.put(Metrics.scoredAccuracy(task), scored.get(task).accuracy());
             if (task == Task.MRPC) {
-                metrics.put("mrpc_scored_f1", scored.get(task).f1());
+                metrics.put(Metrics.MRPC_SCORED_F1, scored.get(task).f1());
             }
         }
-        metrics.put("reference_token_accuracy", referenceTokens.accuracy());
+        metrics.put(Metrics.REFERENCE_TOKEN_ACCURACY, referenceTokens.accuracy());
         return metrics;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import lodi.glue.data.JsonFiles;
+import lodi.glue.results.Metrics;
 import lodi.glue.results.RunReader;
 import lodi.model.bert.Denoiser;
 import lodi.model.io.AtomicFiles;
@@ -84,7 +85,7 @@ public final class Grid {
         Files.createDirectories(runsRoot);
         AtomicFiles.writeString(file, Presets.JSON.writeValueAsString(identity));
         out.printf(Locale.ROOT, "base: token accuracy %.2f%%, generation accuracy %.2f%%, scored accuracy %.2f%%%n",
-                100 * metrics.get("accuracy"), 100 * metrics.get("generation_accuracy"), 100 * metrics.get("scored_accuracy"));
+                100 * metrics.get(Metrics.TOKEN_ACCURACY), 100 * metrics.get(Metrics.GENERATION_ACCURACY), 100 * metrics.get(Metrics.SCORED_ACCURACY));
         out.flush();
     }
 }

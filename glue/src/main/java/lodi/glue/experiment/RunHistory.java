@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lodi.glue.results.Metrics;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -67,7 +68,7 @@ final class RunHistory {
     Evaluation best() {
         Evaluation best = evaluations.getFirst();
         for (Evaluation e : evaluations) {
-            if (e.metrics().get("accuracy") > best.metrics().get("accuracy")) {
+            if (e.metrics().get(Metrics.TOKEN_ACCURACY) > best.metrics().get(Metrics.TOKEN_ACCURACY)) {
                 best = e;
             }
         }

@@ -21,6 +21,7 @@ import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
 import lodi.autograd.optim.LrSchedule;
 import lodi.glue.data.JsonFiles;
+import lodi.glue.results.Metrics;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.Corruption;
@@ -164,8 +165,8 @@ public final class RunTrainer {
                     peft.train(false);
                     Map<String, Double> metrics = evaluator.evaluate(peft, null);
                     history.evaluations.add(new RunHistory.Evaluation(step + 1, metrics));
-                    progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get("accuracy"),
-                            metrics.get("generation_accuracy")));
+                    progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get(Metrics.TOKEN_ACCURACY),
+                            metrics.get(Metrics.GENERATION_ACCURACY)));
                 }
                 boolean stop = !last && GracefulStop.requested();
                 if (evaluate || stop) {
@@ -256,7 +257,7 @@ public final class RunTrainer {
         RunHistory.Evaluation last = history.evaluations.getLast();
         ObjectNode summary = Presets.JSON.createObjectNode();
         summary.put("method", peft.method().id());
-        summary.put("best_metric", best.metrics().get("accuracy"));
+        summary.put("best_metric", best.metrics().get(Metrics.TOKEN_ACCURACY));
         summary.put("best_step", best.step());
         summary.set("final_eval_metrics", Presets.JSON.valueToTree(last.metrics()));
         summary.put("total_steps", steps);
@@ -269,8 +270,8 @@ public final class RunTrainer {
         AtomicFiles.writeString(dir.resolve(SUMMARY), Presets.JSON.writeValueAsString(summary)); // last: marks the run complete
         TrainingState.delete(dir.resolve(CHECKPOINT));
         out.printf(Locale.ROOT, "%s: token accuracy best %.2f%% (step %d), final %.2f%%; generation accuracy %.2f%%; %.0f s%n",
-                dir.getFileName(), 100 * best.metrics().get("accuracy"), best.step(), 100 * last.metrics().get("accuracy"),
-                100 * last.metrics().get("generation_accuracy"), history.wallSeconds);
+                dir.getFileName(), 100 * best.metrics().get(Metrics.TOKEN_ACCURACY), best.step(), 100 * last.metrics().get(Metrics.TOKEN_ACCURACY),
+                100 * last.metrics().get(Metrics.GENERATION_ACCURACY), history.wallSeconds);
         out.flush();
     }
 

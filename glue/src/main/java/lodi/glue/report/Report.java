@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import lodi.glue.data.Task;
 import lodi.glue.experiment.Trajectory;
+import lodi.glue.results.Metrics;
 import lodi.glue.results.ResultsTables;
 import lodi.glue.results.RunRecord;
 
@@ -59,10 +60,10 @@ public final class Report {
         Map<String, List<RunRecord>> byMethod = byMethod(data);
         Map<String, String> colors = colors(byMethod);
         Map<String, String> charts = new LinkedHashMap<>();
-        charts.put("token-accuracy", curves("Token-level denoising accuracy (%)", "accuracy", byMethod, data, colors));
-        charts.put("generation-accuracy", curves("Generation accuracy (%)", "generation_accuracy", byMethod, data, colors));
-        charts.put("scored-accuracy", curves("Scored accuracy (%)", "scored_accuracy", byMethod, data, colors));
-        charts.put("loss", curves("Loss at the masked response positions", "loss", byMethod, data, colors));
+        charts.put("token-accuracy", curves("Token-level denoising accuracy (%)", Metrics.TOKEN_ACCURACY, byMethod, data, colors));
+        charts.put("generation-accuracy", curves("Generation accuracy (%)", Metrics.GENERATION_ACCURACY, byMethod, data, colors));
+        charts.put("scored-accuracy", curves("Scored accuracy (%)", Metrics.SCORED_ACCURACY, byMethod, data, colors));
+        charts.put("loss", curves("Loss at the masked response positions", Metrics.LOSS, byMethod, data, colors));
         charts.put("per-task-accuracy", perTask(byMethod, data.majority(), colors));
         charts.put("frontier", frontier(byMethod, colors));
         charts.values().removeIf(String::isEmpty);
@@ -118,7 +119,7 @@ public final class Report {
 
     private static String curves(String title, String key, Map<String, List<RunRecord>> byMethod, Data data,
                                  Map<String, String> colors) {
-        boolean percent = !key.equals("loss");
+        boolean percent = !key.equals(Metrics.LOSS);
         List<Svg.Series> series = new ArrayList<>();
         byMethod.forEach((method, runs) -> {
             TreeMap<Long, List<Double>> byStep = new TreeMap<>();
@@ -160,7 +161,7 @@ public final class Report {
             groups.add(task.directoryName());
             List<Svg.Bar> group = new ArrayList<>();
             byMethod.forEach((method, runs) -> {
-                double[] ms = meanStd(runs, r -> r.metrics().get(task.shortName() + "_generation_accuracy"));
+                double[] ms = meanStd(runs, r -> r.metrics().get(Metrics.generationAccuracy(task)));
                 group.add(new Svg.Bar(method, colors.get(method), ms[0], ms[1]));
             });
             bars.add(group);
@@ -197,7 +198,7 @@ public final class Report {
             t.append("<tr><td>").append(method).append("</td><td>").append(runs.size()).append("</td>");
             for (Function<RunRecord, Double> metric : List.<Function<RunRecord, Double>>of(RunRecord::bestTokenAccuracy,
                     RunRecord::finalTokenAccuracy, RunRecord::finalGenerationAccuracy,
-                    r -> r.metrics().get("scored_accuracy"), r -> r.metrics().get("generation_invalid"))) {
+                    r -> r.metrics().get(Metrics.SCORED_ACCURACY), r -> r.metrics().get(Metrics.GENERATION_INVALID))) {
                 double[] ms = meanStd(runs, metric);
                 t.append(String.format(Locale.ROOT, "<td>%.2f ± %.2f</td>", ms[0], ms[1]));
             }

@@ -62,7 +62,7 @@ public final class RunReader {
             JsonNode summary = parse(summaryFile);
             best = number(summary.path("best_metric"));
             finalMetrics = summary.path("final_eval_metrics");
-            last = number(finalMetrics.path("accuracy"));
+            last = number(finalMetrics.path(Metrics.TOKEN_ACCURACY));
         } else if (Files.exists(historyFile)) {
             JsonNode history = parse(historyFile);
             if (!history.isArray() || history.isEmpty()) {
@@ -71,7 +71,7 @@ public final class RunReader {
             best = null;
             last = null;
             for (JsonNode entry : history) {
-                Double accuracy = number(entry.path("metrics").path("accuracy"));
+                Double accuracy = number(entry.path("metrics").path(Metrics.TOKEN_ACCURACY));
                 if (accuracy != null) {
                     best = best == null ? accuracy : Math.max(best, accuracy);
                     last = accuracy;
@@ -91,7 +91,7 @@ public final class RunReader {
         Path configFile = dir.resolve("config.json");
         boolean synthetic = Files.exists(configFile) && parse(configFile).path("data").path("synthetic").asBoolean(false);
         return Optional.of(new RunRecord(method, seed, dir.getFileName().toString(), best, last,
-                number(finalMetrics.path("generation_accuracy")), metrics, trainable, wall, synthetic));
+                number(finalMetrics.path(Metrics.GENERATION_ACCURACY)), metrics, trainable, wall, synthetic));
     }
 
     /**
@@ -105,9 +105,9 @@ public final class RunReader {
         }
         JsonNode node = parse(file);
         JsonNode metrics = node.path("metrics");
-        Double accuracy = number(metrics.path("accuracy"));
+        Double accuracy = number(metrics.path(Metrics.TOKEN_ACCURACY));
         return Optional.of(new RunRecord(RunRecord.BASE, 0, BASE_METRICS, accuracy, accuracy,
-                number(metrics.path("generation_accuracy")), metrics(metrics), null, null,
+                number(metrics.path(Metrics.GENERATION_ACCURACY)), metrics(metrics), null, null,
                 node.path("data").path("synthetic").asBoolean(false)));
     }
 

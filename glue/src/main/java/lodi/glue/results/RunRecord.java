@@ -1,6 +1,7 @@
 package lodi.glue.results;
 
 import java.util.Map;
+import lodi.glue.data.Task;
 
 /**
  * One finished run's numbers as read back from its folder. Accuracies are fractions in [0, 1]; a value
@@ -14,14 +15,15 @@ public record RunRecord(String method, int seed, String runDir, Double bestToken
                         Double wallSeconds, boolean synthetic) {
 
     /** The per-task keys of {@code final_eval_metrics}, in table order, with their column titles. */
-    public static final Map<String, String> PER_TASK_KEYS = titles("sst2_generation_accuracy", "SST-2 Acc (%)",
-            "qnli_generation_accuracy", "QNLI Acc (%)", "mrpc_generation_accuracy", "MRPC Acc (%)",
-            "mrpc_generation_f1", "MRPC F1 (%)", "generation_invalid", "Invalid (%)");
+    public static final Map<String, String> PER_TASK_KEYS = titles(Metrics.generationAccuracy(Task.SST2), "SST-2 Acc (%)",
+            Metrics.generationAccuracy(Task.QNLI), "QNLI Acc (%)", Metrics.generationAccuracy(Task.MRPC), "MRPC Acc (%)",
+            Metrics.MRPC_GENERATION_F1, "MRPC F1 (%)", Metrics.GENERATION_INVALID, "Invalid (%)");
 
     /** Candidate scoring and the reference's token-level metric, in table order, with their column titles. */
-    public static final Map<String, String> SCORING_KEYS = titles("scored_accuracy", "Scored (%)",
-            "sst2_scored_accuracy", "SST-2 (%)", "qnli_scored_accuracy", "QNLI (%)", "mrpc_scored_accuracy", "MRPC (%)",
-            "mrpc_scored_f1", "MRPC F1 (%)", "reference_token_accuracy", "Reference token acc (%)");
+    public static final Map<String, String> SCORING_KEYS = titles(Metrics.SCORED_ACCURACY, "Scored (%)",
+            Metrics.scoredAccuracy(Task.SST2), "SST-2 (%)", Metrics.scoredAccuracy(Task.QNLI), "QNLI (%)",
+            Metrics.scoredAccuracy(Task.MRPC), "MRPC (%)", Metrics.MRPC_SCORED_F1, "MRPC F1 (%)",
+            Metrics.REFERENCE_TOKEN_ACCURACY, "Reference token acc (%)");
 
     /** The method name of the base evaluated alone ({@code base_metrics.json}). */
     public static final String BASE = "base (no fine-tuning)";

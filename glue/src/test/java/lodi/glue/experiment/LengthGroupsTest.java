@@ -30,7 +30,7 @@ class LengthGroupsTest {
         ExperimentConfig config = Presets.load("smoke", List.of("training.length_groups=" + groups));
         Experiment experiment = Experiment.load(config, new PrintWriter(new StringWriter()));
         Denoiser model = new Denoiser(experiment.modelConfig(), 3);
-        BaseModel base = new BaseModel("random", null, experiment.modelConfig());
+        BaseModel base = new BaseModel(BaseModel.Kind.RANDOM, null, experiment.modelConfig());
         PeftModel peft = Peft.apply(model, config.peftConfig(method), 42);
         peft.train(false); // no dropout: the same function either way
         RunTrainer trainer = new RunTrainer(experiment, base, new PrintWriter(new StringWriter()));
