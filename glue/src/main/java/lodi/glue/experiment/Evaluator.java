@@ -77,7 +77,7 @@ public final class Evaluator {
 
     /** Every metric of the class comment for {@code model} (in evaluation mode, no gradients). */
     public Map<String, Double> evaluate(MaskPredictor model, ProgressReporter.Meter progress) {
-        Map<Task, long[]> tokens = new EnumMap<>(Task.class); // correct, total
+        Map<Task, TokenCounts> tokens = new EnumMap<>(Task.class);
         Map<Task, LabelCounts> generation = new EnumMap<>(Task.class);
         Map<Task, LabelCounts> scored = new EnumMap<>(Task.class);
         DenoisingAccuracy allTokens = new DenoisingAccuracy();
@@ -91,9 +91,9 @@ public final class Evaluator {
                 allTokens.add(logits, c.targets());
                 for (int i = 0; i < c.positions().length; i++) {
                     Task task = chunk.examples().get(c.positions()[i] / c.batch().seqLen()).task();
-                    long[] counts = tokens.computeIfAbsent(task, t -> new long[2]);
-                    counts[0] += DenoisingAccuracy.argmax(logits, i) == c.targets()[i] ? 1 : 0;
-                    counts[1]++;
+                    TokenCounts counts = tokens.computeIfAbsent(task, t -> new TokenCounts());
+                    counts.correct += DenoisingAccuracy.argmax(logits, i) == c.targets()[i] ? 1 : 0;
+                    counts.total++;
                     lossSum += crossEntropy(logits, i, c.targets()[i]);
                     lossCount++;
                 }
@@ -121,7 +121,7 @@ public final class Evaluator {
         metrics.put(Metrics.GENERATION_ACCURACY, allGeneration.accuracy());
         metrics.put(Metrics.GENERATION_INVALID, allGeneration.invalidShare());
         for (Task task : generation.keySet()) {
-            metrics.put(Metrics.tokenAccuracy(task), (double) tokens.get(task)[0] / tokens.get(task)[1]);
+            metrics.put(Metrics.tokenAccuracy(task), (double) tokens.get(task).correct / tokens.get(task).total);
             metrics.put(Metrics.generationAccuracy(task), generation.get(task).accuracy());
             if (task == Task.MRPC) {
                 metrics.put(Metrics.MRPC_GENERATION_F1, generation.get(task).f1());
@@ -152,6 +152,12 @@ public final class Evaluator {
                 counts.add(scores.best()[i], ofTask.get(i).label());
             }
         }
+    }
+
+    /** One task's masked response tokens: how many the model predicted right, of how many. */
+    private static final class TokenCounts {
+        long correct;
+        long total;
     }
 
     /** Predicted against gold labels of one task: correct, total, invalid (-1) and MRPC's positive class counts. */
