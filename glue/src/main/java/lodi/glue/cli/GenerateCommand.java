@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Classify one input with a finished run's model: the response starts as [MASK]s and the sampler"
                 + " reveals it step by step; every step that revealed something is shown (--trace: every reveal with"
-                + " its time, the method's phase, the token's probability and the runner-up; --json for tools).")
+                + " its time, the method's phase, the token's probability and the next best tokens; --json for tools).")
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -40,7 +40,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--text-b", paramLabel = "TEXT", description = "The second text: the QNLI sentence or the second MRPC sentence.")
     private String textB;
 
-    @Option(names = "--trace", description = "Show every reveal: step, time t, phase and perturbation norm |dh| (lora_diffusion: early, middle, late), position, token, probability, runner-up.")
+    @Option(names = "--trace", description = "Show every reveal: step, time t, phase and perturbation norm |dh| (lora_diffusion: early, middle, late), position, token, probability, the next best tokens.")
     private boolean trace;
 
     @Option(names = "--json", description = "Print the trajectory as one JSON object (prompt, reveals, response, prediction).")
@@ -66,12 +66,12 @@ public final class GenerateCommand implements Callable<Integer> {
                 + " training.max_length " + trained.config().training().maxLength() + "]" : ""));
         if (trace) {
             out.printf("%-5s %-6s %-7s %-7s %-9s %-16s %-7s %s%n", "step", "time", "phase", "|dh|", "position", "token",
-                    "prob", "runner-up");
+                    "prob", "next best");
             for (Trajectory.Reveal r : trajectory.reveals()) {
-                out.printf(Locale.ROOT, "%-5d %-6.3f %-7s %-7s %-9d %-16s %-7.3f %s (%.3f)%n", r.step(), r.time(),
+                out.printf(Locale.ROOT, "%-5d %-6.3f %-7s %-7s %-9d %-16s %-7.3f %s%n", r.step(), r.time(),
                         r.phase() == null ? "-" : r.phase(),
                         r.perturbationNorm() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.perturbationNorm()),
-                        r.position(), r.token(), r.probability(), r.runnerUp(), r.runnerUpProbability());
+                        r.position(), r.token(), r.probability(), alternatives(r));
             }
         } else {
             out.printf("%-6s %-7s %-10s %-20s %s%n", "step", "time", "positions", "tokens", "probability");
@@ -87,6 +87,12 @@ public final class GenerateCommand implements Callable<Integer> {
                 : "prediction: none (the response is not one of " + task.labelWords() + ")");
         out.flush();
         return 0;
+    }
+
+    /** "token (p), token (p), ..." of a reveal's alternatives. */
+    static String alternatives(Trajectory.Reveal reveal) {
+        return reveal.alternatives().stream().map(a -> String.format(Locale.ROOT, "%s (%.3f)", a.token(), a.probability()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String join(List<Trajectory.Reveal> reveals, java.util.function.Function<Trajectory.Reveal, String> part) {

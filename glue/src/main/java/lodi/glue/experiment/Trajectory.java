@@ -14,7 +14,7 @@ import lodi.peft.PeftModel;
  * How one input's response was written: the response starts as [MASK]s and the sampler reveals it step by step,
  * from diffusion time 1 down to 0. Each reveal keeps the step, its time, the phase of the method that acted (for
  * lora_diffusion: early, middle or late), the position in the response, the token, its probability and the
- * runner-up the model gave.
+ * tokens the model ranked next.
  *
  * @param prompt   the prompt as the model saw it (cut to {@code training.max_length} with the response)
  * @param seenTokens   how many of the prompt's tokens the model saw
@@ -31,7 +31,20 @@ public record Trajectory(Task task, String prompt, int seenTokens, int promptTok
      * at that step, null for other methods.
      */
     public record Reveal(int step, float time, String phase, Double perturbationNorm, int position, String token,
-                         float probability, String runnerUp, float runnerUpProbability) {
+                         float probability, List<Alternative> alternatives) {
+    }
+
+    /** A token the model ranked next, with its probability. */
+    public record Alternative(String token, float probability) {
+    }
+
+    private static List<Alternative> alternatives(SampleResult.TraceStep step, int i, Vocabulary vocabulary) {
+        List<Alternative> alternatives = new ArrayList<>();
+        for (int k = 0; k < step.alternatives()[i].length; k++) {
+            alternatives.add(new Alternative(vocabulary.token(step.alternatives()[i][k]),
+                    step.alternativeProbabilities()[i][k]));
+        }
+        return alternatives;
     }
 
     /** The trajectory of {@code example} under {@code model} with the run's own sampler and lengths. */
@@ -53,7 +66,7 @@ public record Trajectory(Task task, String prompt, int seenTokens, int promptTok
                 reveals.add(new Reveal(step.step(), step.time(), model.phaseAt(step.time()),
                         Double.isNaN(step.perturbationNorm()) ? null : step.perturbationNorm(),
                         step.positions()[i] - responseStart, vocabulary.token(step.tokens()[i]), step.probabilities()[i],
-                        vocabulary.token(step.runnerUps()[i]), step.runnerUpProbabilities()[i]));
+                        alternatives(step, i, vocabulary)));
             }
         }
         int[] response = result.responses()[0];

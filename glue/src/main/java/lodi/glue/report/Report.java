@@ -228,8 +228,8 @@ public final class Report {
         }
         StringBuilder t = new StringBuilder("<h2>How responses were written</h2>\n<p>Each input's response starts as"
                 + " [MASK]s; the sampler reveals it step by step from time 1 to 0. Each box is one reveal: step, time,"
-                + " (lora_diffusion: the phase that acted and the mean norm |dh| of its change to the hidden states), the token and its probability (darker: surer), the runner-up"
-                + " in its tooltip.</p>\n");
+                + " (lora_diffusion: the phase that acted and the mean norm |dh| of its change to the hidden states),"
+                + " the token and its probability (darker: surer), the next best tokens in its tooltip.</p>\n");
         byMethod.forEach((method, list) -> {
             t.append("<h3>").append(Svg.escape(method)).append("</h3>\n");
             for (Trajectory trajectory : list) {
@@ -237,9 +237,11 @@ public final class Report {
                         .append(Svg.escape(trajectory.prompt())).append("<br>");
                 for (Trajectory.Reveal r : trajectory.reveals()) {
                     int shade = (int) Math.round(255 - 155 * r.probability());
+                    String alternatives = r.alternatives().stream().map(a -> String.format(Locale.ROOT, "%s (%.3f)",
+                            a.token(), a.probability())).collect(java.util.stream.Collectors.joining(", "));
                     t.append(String.format(Locale.ROOT, "<span class=\"reveal\" style=\"background: rgb(%d,%d,255)\""
-                                    + " title=\"runner-up %s (%.3f)\">k=%d t=%.2f%s #%d %s %.2f</span>", shade, shade,
-                            Svg.escape(r.runnerUp()), r.runnerUpProbability(), r.step(), r.time(),
+                                    + " title=\"next best: %s\">k=%d t=%.2f%s #%d %s %.2f</span>", shade, shade,
+                            Svg.escape(alternatives), r.step(), r.time(),
                             r.phase() == null ? "" : " " + r.phase() + (r.perturbationNorm() == null ? ""
                                     : String.format(Locale.ROOT, " |dh| %.2f", r.perturbationNorm())),
                             r.position(), Svg.escape(r.token()), r.probability()));

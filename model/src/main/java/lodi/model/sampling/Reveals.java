@@ -37,25 +37,39 @@ final class Reveals {
     SampleResult.TraceStep traceStep(int step, float time, int row, Tensor logits,
                                      java.util.function.IntUnaryOperator logitsRow, double perturbationNorm) {
         float[] probabilities = new float[count];
-        int[] runnerUps = new int[count];
-        float[] runnerUpProbabilities = new float[count];
+        int[][] alternatives = new int[count][];
+        float[][] alternativeProbabilities = new float[count][];
         for (int i = 0; i < count; i++) {
             int r = logitsRow.applyAsInt(positions[i]);
             float[] data = logits.data();
             int base = logits.offset() + r * logits.cols();
             double logSumExp = CandidateScorer.logSumExp(logits, r);
-            int second = tokens[i] == 0 ? 1 : 0;
+            int keep = Math.min(SampleResult.TraceStep.ALTERNATIVES, logits.cols() - 1);
+            int[] best = new int[keep];
+            Arrays.fill(best, -1);
             for (int t = 0; t < logits.cols(); t++) {
-                if (t != tokens[i] && data[base + t] > data[base + second]) {
-                    second = t;
+                if (t == tokens[i]) {
+                    continue;
+                }
+                // insert t among the best so far (a short sorted list: the vocabulary is scanned once)
+                for (int k = 0; k < keep; k++) {
+                    if (best[k] < 0 || data[base + t] > data[base + best[k]]) {
+                        System.arraycopy(best, k, best, k + 1, keep - k - 1);
+                        best[k] = t;
+                        break;
+                    }
                 }
             }
+            float[] bestProbabilities = new float[keep];
+            for (int k = 0; k < keep; k++) {
+                bestProbabilities[k] = (float) Math.exp(data[base + best[k]] - logSumExp);
+            }
             probabilities[i] = (float) Math.exp(data[base + tokens[i]] - logSumExp);
-            runnerUps[i] = second;
-            runnerUpProbabilities[i] = (float) Math.exp(data[base + second] - logSumExp);
+            alternatives[i] = best;
+            alternativeProbabilities[i] = bestProbabilities;
         }
         return new SampleResult.TraceStep(step, time, row, Arrays.copyOf(positions, count),
-                Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count), probabilities, runnerUps,
-                runnerUpProbabilities, perturbationNorm);
+                Arrays.copyOf(tokens, count), Arrays.copyOf(confidences, count), probabilities, alternatives,
+                alternativeProbabilities, perturbationNorm);
     }
 }

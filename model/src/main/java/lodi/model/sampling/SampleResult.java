@@ -32,12 +32,14 @@ public record SampleResult(TokenBatch batch, int[][] responses, int modelCalls, 
      * @param tokens      the token revealed at each
      * @param confidences the choice confidence of each
      * @param probabilities the model's probability of each revealed token (softmax of its logits)
-     * @param runnerUps   the most probable other token at each position
-     * @param runnerUpProbabilities its probability
+     * @param alternatives the {@value #ALTERNATIVES} most probable other tokens at each position, best first
+     * @param alternativeProbabilities their probabilities
      * @param perturbationNorm the predictor's {@code lastPerturbationNorm} for the row at this step (NaN for most)
      */
     public record TraceStep(int step, float time, int row, int[] positions, int[] tokens, float[] confidences,
-                            float[] probabilities, int[] runnerUps, float[] runnerUpProbabilities,
+                            float[] probabilities, int[][] alternatives, float[][] alternativeProbabilities,
                             double perturbationNorm) {
+        /** How many alternatives a trace keeps per reveal. */
+        public static final int ALTERNATIVES = 3;
     }
 }
