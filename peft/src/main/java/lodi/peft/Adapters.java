@@ -9,7 +9,7 @@ import lodi.model.bert.Denoiser;
  * {@code bert.encoder.layer.i.output.adapter.*}); the base is frozen. Bottleneck m = d/3 unless configured.
  */
 final class Adapters extends AbstractPeftModel {
-    Adapters(Denoiser base, PeftConfig config, long seed) {
+    Adapters(Denoiser base, AdaptersConfig config, long seed) {
         super(base, config, name -> false);
         int d = base.config().hiddenSize();
         int m = config.bottleneckFor(d);

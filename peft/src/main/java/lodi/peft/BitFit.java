@@ -9,7 +9,7 @@ import lodi.model.bert.Denoiser;
  * whose name contains {@code norm}.
  */
 final class BitFit extends AbstractPeftModel {
-    BitFit(Denoiser base, PeftConfig config) {
+    BitFit(Denoiser base, BitFitConfig config) {
         super(base, config, AdamW::isBiasOrNorm);
     }
 }

@@ -4,7 +4,7 @@ import lodi.model.bert.Denoiser;
 
 /** {@code full_ft}: every parameter of the denoiser trains. */
 final class FullFineTuning extends AbstractPeftModel {
-    FullFineTuning(Denoiser base, PeftConfig config) {
+    FullFineTuning(Denoiser base, FullFineTuningConfig config) {
         super(base, config, name -> true);
     }
 }

@@ -57,11 +57,13 @@ final class LoraDiffusion extends AbstractPeftModel {
     private static final String LORA_NAMES = "lora_names";
 
     private final Perturbation perturbation;
+    private final LoraDiffusionConfig settings;
     /** Per batch row, the perturbation's mean norm in the last evaluation-mode forward (for traces). */
     private double[] lastNorms;
 
-    LoraDiffusion(Denoiser base, PeftConfig config, long seed) {
+    LoraDiffusion(Denoiser base, LoraDiffusionConfig config, long seed) {
         super(base, config, name -> false);
+        this.settings = config;
         perturbation = new Perturbation(base.config().hiddenSize(), config, seed);
     }
 
@@ -161,7 +163,7 @@ final class LoraDiffusion extends AbstractPeftModel {
 
     @Override
     public Variable regularization() {
-        return perturbation.regularization(config.lambdaRank(), config.lambdaOrth());
+        return perturbation.regularization(settings.lambdaRank(), settings.lambdaOrth());
     }
 
     @Override
@@ -202,7 +204,7 @@ final class LoraDiffusion extends AbstractPeftModel {
         private final List<ModuleList<PhaseModule>> phases = new ArrayList<>();
         private final float[] sigmas;
 
-        Perturbation(int hidden, PeftConfig config, long seed) {
+        Perturbation(int hidden, LoraDiffusionConfig config, long seed) {
             promptProjection = registerModule("prompt_projection",
                     new Linear(hidden, config.filmDim(), false, seed, stream("lora_diffusion.prompt_projection")));
             sigmas = new float[PHASES.length];

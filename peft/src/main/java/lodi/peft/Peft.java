@@ -12,12 +12,12 @@ public final class Peft {
      * The base is changed in place (its parameters' trainability, inserted modules).
      */
     public static PeftModel apply(Denoiser base, PeftConfig config, long seed) {
-        return switch (config.method()) {
-            case FULL_FT -> new FullFineTuning(base, config);
-            case BITFIT -> new BitFit(base, config);
-            case ADAPTERS -> new Adapters(base, config, seed);
-            case WEIGHT_LORA -> new WeightLora(base, config, seed);
-            case LORA_DIFFUSION -> new LoraDiffusion(base, config, seed);
+        return switch (config) {
+            case FullFineTuningConfig c -> new FullFineTuning(base, c);
+            case BitFitConfig c -> new BitFit(base, c);
+            case AdaptersConfig c -> new Adapters(base, c, seed);
+            case WeightLoraConfig c -> new WeightLora(base, c, seed);
+            case LoraDiffusionConfig c -> new LoraDiffusion(base, c, seed);
         };
     }
 }

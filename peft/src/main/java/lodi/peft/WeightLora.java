@@ -16,7 +16,7 @@ import lodi.model.bert.Denoiser;
 public final class WeightLora extends AbstractPeftModel {
     private final List<LoraLinear> adapted = new ArrayList<>();
 
-    WeightLora(Denoiser base, PeftConfig config, long seed) {
+    WeightLora(Denoiser base, WeightLoraConfig config, long seed) {
         super(base, config, name -> false);
         int rank = Math.min(config.rank(), base.config().hiddenSize());
         for (int i = 0; i < base.layers().size(); i++) {

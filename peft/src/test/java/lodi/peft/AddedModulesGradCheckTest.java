@@ -37,8 +37,8 @@ class AddedModulesGradCheckTest {
 
     @Test
     void loraDiffusionPerturbationWithFilmPassesTheGradientCheck() {
-        PeftConfig config = PeftConfig.defaults(PeftMethod.LORA_DIFFUSION).withPhases(List.of(6, 4, 2), List.of(1.0, 0.5, 0.25), 2)
-                .withFilmDim(5);
+        LoraDiffusionConfig config = new LoraDiffusionConfig(List.of(6, 4, 2), List.of(1.0, 0.5, 0.25), 2, 5, 0.01, 0.001,
+                1e-4, 500, List.of());
         LoraDiffusion.Perturbation perturbation = new LoraDiffusion.Perturbation(10, config, 4);
         perturbation.namedParameters().forEach((name, p) -> randomise(p, name.hashCode()));
         Tensor scored = Init.normal(3, 0, 1f, 7, 10);
@@ -54,8 +54,8 @@ class AddedModulesGradCheckTest {
 
     @Test
     void theGradientReachesThePerturbationThroughTheFrozenHead() {
-        PeftModel model = Peft.apply(ToyTraining.tinyBase(2), PeftConfig.defaults(PeftMethod.LORA_DIFFUSION)
-                .withPhases(List.of(4, 3, 2), List.of(1.0, 0.5, 0.25), 2).withFilmDim(6), 3);
+        PeftModel model = Peft.apply(ToyTraining.tinyBase(2), new LoraDiffusionConfig(List.of(4, 3, 2),
+                List.of(1.0, 0.5, 0.25), 2, 6, 0.01, 0.001, 1e-4, 500, List.of()), 3);
         model.train(false);
         model.trainableParameters().forEach((name, p) -> randomise(p, name.hashCode()));
         ToyLabelTask task = ToyTraining.TASK;
@@ -70,8 +70,8 @@ class AddedModulesGradCheckTest {
 
     @Test
     void eachRowPassesOnlyItsPhasesModules() {
-        PeftConfig config = PeftConfig.defaults(PeftMethod.LORA_DIFFUSION).withPhases(List.of(6, 4, 2), List.of(1.0, 0.5, 0.25), 2)
-                .withFilmDim(5);
+        LoraDiffusionConfig config = new LoraDiffusionConfig(List.of(6, 4, 2), List.of(1.0, 0.5, 0.25), 2, 5, 0.01, 0.001,
+                1e-4, 500, List.of());
         LoraDiffusion.Perturbation perturbation = new LoraDiffusion.Perturbation(10, config, 4);
         Tensor scored = Init.normal(3, 0, 1f, 4, 10);
         Tensor promptMeans = Init.normal(3, 1, 1f, 2, 10);

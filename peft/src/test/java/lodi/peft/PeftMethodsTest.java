@@ -129,9 +129,9 @@ class PeftMethodsTest {
 
     @Test
     void loadingNamesTheWrongMethodAndEveryMismatchedShape() throws IOException {
-        PeftModel lora = Peft.apply(ToyTraining.tinyBase(1), PeftConfig.defaults(PeftMethod.WEIGHT_LORA).withRank(4), 5);
+        PeftModel lora = Peft.apply(ToyTraining.tinyBase(1), WeightLoraConfig.defaults().withRank(4), 5);
         lora.saveTrainable(temp.resolve("r4"));
-        PeftModel other = Peft.apply(ToyTraining.tinyBase(1), PeftConfig.defaults(PeftMethod.WEIGHT_LORA).withRank(8), 5);
+        PeftModel other = Peft.apply(ToyTraining.tinyBase(1), WeightLoraConfig.defaults().withRank(8), 5);
         var error = assertThrows(IllegalArgumentException.class, () -> other.loadTrainable(temp.resolve("r4")));
         assertTrue(error.getMessage().contains("shape mismatch for bert.encoder.layer.0.attention.self.query.lora_A.weight: saved [4, 32], model [8, 32]"),
                 error.getMessage());
@@ -163,7 +163,7 @@ class PeftMethodsTest {
     @Test
     void unknownTargetModuleFailsListingTheValidOnes() {
         var error = assertThrows(IllegalArgumentException.class,
-                () -> PeftConfig.defaults(PeftMethod.WEIGHT_LORA).withTargetModules(List.of("query", "attention.self.q")));
+                () -> WeightLoraConfig.defaults().withTargetModules(List.of("query", "attention.self.q")));
         assertTrue(error.getMessage().contains("attention.self.q")
                 && error.getMessage().contains("query, key, value, attention.output.dense, intermediate.dense, output.dense"),
                 error.getMessage());
@@ -174,7 +174,7 @@ class PeftMethodsTest {
     @Test
     void weightLoraOnChosenTargetsOnly() {
         PeftModel model = Peft.apply(ToyTraining.tinyBase(1),
-                PeftConfig.defaults(PeftMethod.WEIGHT_LORA).withTargetModules(List.of("query", "value")).withRank(4), 5);
+                WeightLoraConfig.defaults().withTargetModules(List.of("query", "value")).withRank(4), 5);
         assertEquals(2 * 2 * 2 * 4 * 32, model.parameterCount().trainable());
         assertTrue(model.trainableParameters().keySet().stream().allMatch(n -> n.contains(".query.") || n.contains(".value.")));
     }

@@ -37,7 +37,7 @@ class PresetsTest {
         assertEquals(1e-4, paper.peftConfig(PeftMethod.LORA_DIFFUSION).learningRate());
         assertEquals(1000, paper.peftConfig(PeftMethod.FULL_FT).warmupSteps());
         assertEquals(500, paper.peftConfig(PeftMethod.BITFIT).warmupSteps());
-        assertEquals(64, paper.peftConfig(PeftMethod.WEIGHT_LORA).rank());
+        assertEquals(64, ((lodi.peft.WeightLoraConfig) paper.peftConfig(PeftMethod.WEIGHT_LORA)).rank());
     }
 
     @Test
@@ -47,7 +47,7 @@ class PresetsTest {
                 "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48"));
         assertEquals(200, config.training().steps());
         assertEquals(1e-4, config.peftConfig(PeftMethod.FULL_FT).learningRate());
-        assertEquals(2, config.peftConfig(PeftMethod.WEIGHT_LORA).rank());
+        assertEquals(2, ((lodi.peft.WeightLoraConfig) config.peftConfig(PeftMethod.WEIGHT_LORA)).rank());
         assertEquals(List.of(1, 2), config.training().seeds());
         assertEquals(List.of(PeftMethod.BITFIT), config.training().parsedMethods());
         assertEquals(50, config.data().trainCaps().get("sst2"));
