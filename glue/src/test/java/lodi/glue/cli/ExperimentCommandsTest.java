@@ -39,7 +39,7 @@ class ExperimentCommandsTest {
 
     @Test
     void everyExperimentCommandHasHelp() {
-        for (String command : new String[] {"reproduce", "train", "eval", "pretrain", "generate"}) {
+        for (String command : new String[] {"reproduce", "train", "eval", "pretrain", "generate", "predict", "report", "collect"}) {
             String help = run(0, command, "--help")[0];
             assertTrue(help.contains("Usage: lodi " + command), help);
         }
