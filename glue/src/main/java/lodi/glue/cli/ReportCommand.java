@@ -82,8 +82,18 @@ public final class ReportCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         Map<String, List<Report.Evaluation>> histories = new LinkedHashMap<>();
+        Map<String, double[]> trainingLoss = new LinkedHashMap<>();
         for (RunRecord run : runs) {
             histories.put(run.runDir(), history(runsRoot.resolve(run.runDir()).resolve("evaluation_history.json")));
+            Path steps = runsRoot.resolve(run.runDir()).resolve("training_history.json");
+            if (Files.isRegularFile(steps)) {
+                JsonNode array = JsonFiles.read(steps, "train the run again");
+                double[] losses = new double[array.size()];
+                for (int i = 0; i < losses.length; i++) {
+                    losses[i] = array.get(i).path("loss").doubleValue();
+                }
+                trainingLoss.put(run.runDir(), losses);
+            }
         }
         Path first = runsRoot.resolve(runs.getFirst().runDir());
         JsonNode config = JsonFiles.readObject(first.resolve("config.json"), "train the run again");
@@ -113,7 +123,7 @@ public final class ReportCommand implements Callable<Integer> {
                 }
             }
         }
-        Report.Data data = new Report.Data(heading, experiment.data().synthetic(), runs, histories,
+        Report.Data data = new Report.Data(heading, experiment.data().synthetic(), runs, histories, trainingLoss,
                 majority(experiment.dev()), trajectories);
         Path target = out != null ? out : outputs.resolve("report.html");
         if (target.toAbsolutePath().getParent() != null) {

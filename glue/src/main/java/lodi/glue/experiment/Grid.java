@@ -61,6 +61,14 @@ public final class Grid {
      * for the same base and data is kept.
      */
     static void evaluateBase(Experiment experiment, BaseModel base, Path runsRoot, PrintWriter out) throws IOException {
+        // two grids on one folder: the second waits, then finds the base evaluated
+        try (FolderLock lock = FolderLock.acquire(runsRoot, out)) {
+            evaluateBaseLocked(experiment, base, runsRoot, out);
+        }
+    }
+
+    private static void evaluateBaseLocked(Experiment experiment, BaseModel base, Path runsRoot, PrintWriter out)
+            throws IOException {
         Path file = runsRoot.resolve(RunReader.BASE_METRICS);
         ObjectNode identity = Presets.JSON.createObjectNode();
         identity.set("base", base.toJson(runsRoot));

@@ -33,11 +33,13 @@ public final class Report {
      * @param synthetic    whether the data is lodi's synthetic data
      * @param runs         the finished runs
      * @param histories    each run's evaluations, by run folder name
+     * @param trainingLoss each run's training loss per step (steps from 1), by run folder name
      * @param majority     the majority class's accuracy per task on the dev set (fractions)
      * @param trajectories per method, a few dev inputs' trajectories under its first seed's model
      */
     public record Data(String heading, boolean synthetic, List<RunRecord> runs, Map<String, List<Evaluation>> histories,
-                       Map<Task, Double> majority, Map<String, List<Trajectory>> trajectories) {
+                       Map<String, double[]> trainingLoss, Map<Task, Double> majority,
+                       Map<String, List<Trajectory>> trajectories) {
     }
 
     /** The size of {@link #perTaskFigure}, in pixels. */
@@ -63,7 +65,8 @@ public final class Report {
         charts.put("token-accuracy", curves("Token-level denoising accuracy (%)", Metrics.TOKEN_ACCURACY, byMethod, data, colors));
         charts.put("generation-accuracy", curves("Generation accuracy (%)", Metrics.GENERATION_ACCURACY, byMethod, data, colors));
         charts.put("scored-accuracy", curves("Scored accuracy (%)", Metrics.SCORED_ACCURACY, byMethod, data, colors));
-        charts.put("loss", curves("Loss at the masked response positions", Metrics.LOSS, byMethod, data, colors));
+        charts.put("loss", curves("Evaluation loss at the masked response positions", Metrics.LOSS, byMethod, data, colors));
+        charts.put("training-loss", trainingLoss(byMethod, data, colors));
         charts.put("per-task-accuracy", perTask(byMethod, data.majority(), colors));
         charts.put("frontier", frontier(byMethod, colors));
         charts.values().removeIf(String::isEmpty);
@@ -105,7 +108,7 @@ public final class Report {
                     + " not GLUE results.</p>\n");
         }
         page.append("<h2>Learning curves</h2>\n<div class=\"charts\">\n");
-        for (String name : List.of("token-accuracy", "generation-accuracy", "scored-accuracy", "loss")) {
+        for (String name : List.of("token-accuracy", "generation-accuracy", "scored-accuracy", "loss", "training-loss")) {
             page.append(charts.getOrDefault(name, ""));
         }
         page.append("</div>\n<h2>Final metrics</h2>\n<div class=\"charts\">\n");
@@ -150,6 +153,46 @@ public final class Report {
             series.add(new Svg.Series(method, colors.get(method), x, y, low, high));
         });
         return series.isEmpty() ? "" : Svg.lines(title, "step", percent ? "%" : "loss", series);
+    }
+
+    /** The training loss against step, each method's mean over seeds in windows of up to 200 points, band = range. */
+    private static String trainingLoss(Map<String, List<RunRecord>> byMethod, Data data, Map<String, String> colors) {
+        List<Svg.Series> series = new ArrayList<>();
+        byMethod.forEach((method, runs) -> {
+            List<double[]> losses = runs.stream().map(r -> data.trainingLoss().get(r.runDir()))
+                    .filter(java.util.Objects::nonNull).toList();
+            int steps = losses.stream().mapToInt(l -> l.length).min().orElse(0);
+            if (steps == 0) {
+                return;
+            }
+            int window = Math.max(1, (steps + 199) / 200);
+            int points = (steps + window - 1) / window;
+            double[] x = new double[points];
+            double[] y = new double[points];
+            double[] low = new double[points];
+            double[] high = new double[points];
+            for (int p = 0; p < points; p++) {
+                int from = p * window;
+                int to = Math.min(steps, from + window);
+                double mean = 0;
+                low[p] = Double.POSITIVE_INFINITY;
+                high[p] = Double.NEGATIVE_INFINITY;
+                for (double[] loss : losses) {
+                    double run = 0;
+                    for (int s = from; s < to; s++) {
+                        run += loss[s];
+                    }
+                    run /= to - from;
+                    mean += run / losses.size();
+                    low[p] = Math.min(low[p], run);
+                    high[p] = Math.max(high[p], run);
+                }
+                x[p] = (from + to + 1) / 2.0;
+                y[p] = mean;
+            }
+            series.add(new Svg.Series(method, colors.get(method), x, y, low, high));
+        });
+        return series.isEmpty() ? "" : Svg.lines("Training loss (mean over seeds)", "step", "loss", series);
     }
 
     private static String perTask(Map<String, List<RunRecord>> byMethod, Map<Task, Double> majority,

@@ -46,7 +46,7 @@ class ReportTest {
         while (svg.find()) {
             charts.add(svg.group());
         }
-        assertEquals(6, charts.size(), "four learning curves, the per-task bars, the frontier");
+        assertEquals(7, charts.size(), "four evaluation curves, the training loss, the per-task bars, the frontier");
         for (String chart : charts) {
             assertTrue(chart.contains("<polyline class=\"series\"") || chart.contains("<rect class=\"bar\"")
                     || chart.contains("<circle class=\"point\""), "a chart with nothing drawn:\n" + chart);
