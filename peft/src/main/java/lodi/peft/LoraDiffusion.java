@@ -58,8 +58,12 @@ final class LoraDiffusion extends AbstractPeftModel {
 
     private final Perturbation perturbation;
     private final LoraDiffusionConfig settings;
-    /** Per batch row, the perturbation's mean norm in the last evaluation-mode forward (for traces). */
+    /** The last evaluation-mode forward's rows before and after the perturbation, for traces; norms on demand. */
+    private LastPerturbation last;
     private double[] lastNorms;
+
+    private record LastPerturbation(Tensor before, Tensor after, int[] positions, int seqLen, int rows) {
+    }
 
     LoraDiffusion(Denoiser base, LoraDiffusionConfig config, long seed) {
         super(base, config, name -> false);
@@ -112,28 +116,35 @@ final class LoraDiffusion extends AbstractPeftModel {
         }
         Variable perturbed = perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
         if (!base.isTraining()) {
-            lastNorms = perturbationNorms(selected, perturbed.value(), positions, batch);
+            last = new LastPerturbation(selected, perturbed.value(), positions, batch.seqLen(), batch.batch());
+            lastNorms = null;
         }
         return perturbed;
     }
 
     @Override
     public double lastPerturbationNorm(int row) {
-        return lastNorms == null || row >= lastNorms.length ? Double.NaN : lastNorms[row];
+        if (last == null || row >= last.rows()) {
+            return Double.NaN;
+        }
+        if (lastNorms == null) {
+            lastNorms = perturbationNorms(last);
+        }
+        return lastNorms[row];
     }
 
     /** Per batch row, the mean over its scored positions of ‖h' − h‖₂. */
-    private static double[] perturbationNorms(Tensor before, Tensor after, int[] positions, TokenBatch batch) {
-        double[] sums = new double[batch.batch()];
-        int[] counts = new int[batch.batch()];
-        int d = before.cols();
-        for (int n = 0; n < positions.length; n++) {
+    private static double[] perturbationNorms(LastPerturbation last) {
+        double[] sums = new double[last.rows()];
+        int[] counts = new int[last.rows()];
+        int d = last.before().cols();
+        for (int n = 0; n < last.positions().length; n++) {
             double squares = 0;
             for (int x = 0; x < d; x++) {
-                double delta = after.get(n * d + x) - before.get(n * d + x);
+                double delta = last.after().get(n * d + x) - last.before().get(n * d + x);
                 squares += delta * delta;
             }
-            int row = positions[n] / batch.seqLen();
+            int row = last.positions()[n] / last.seqLen();
             sums[row] += Math.sqrt(squares);
             counts[row]++;
         }

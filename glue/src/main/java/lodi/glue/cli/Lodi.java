@@ -58,10 +58,8 @@ public final class Lodi implements Runnable {
             return defect(cause, err);
         }
         switch (cause) {
-            case UsageException e -> err.println("lodi: " + e.getMessage());
-            case ConfigurationException e -> err.println("lodi: " + e.getMessage());
-            case DataException e -> err.println("lodi: " + e.getMessage());
-            case IllegalArgumentException e -> err.println("lodi: " + e.getMessage());
+            case UsageException _, ConfigurationException _, DataException _, IllegalArgumentException _ ->
+                    err.println("lodi: " + cause.getMessage());
             case NoSuchFileException e -> err.println("lodi: " + e.getFile() + ": no such file or folder");
             case AccessDeniedException e -> err.println("lodi: " + e.getFile() + ": permission denied");
             case TrainingStep.DivergedException e -> {

@@ -20,6 +20,7 @@ import lodi.glue.experiment.Presets;
 import lodi.glue.experiment.TrainedRun;
 import lodi.glue.experiment.Trajectory;
 import lodi.glue.report.Report;
+import lodi.glue.results.Evaluation;
 import lodi.glue.results.RunReader;
 import lodi.glue.results.RunRecord;
 import lodi.model.io.AtomicFiles;
@@ -81,7 +82,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new Lodi.UsageException("no finished runs in " + runsRoot + " (run 'lodi reproduce' first, or pass --outputs)");
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        Map<String, List<Report.Evaluation>> histories = new LinkedHashMap<>();
+        Map<String, List<Evaluation>> histories = new LinkedHashMap<>();
         Map<String, double[]> trainingLoss = new LinkedHashMap<>();
         for (RunRecord run : runs) {
             histories.put(run.runDir(), history(runsRoot.resolve(run.runDir()).resolve("evaluation_history.json")));
@@ -166,17 +167,8 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private static List<Report.Evaluation> history(Path file) throws IOException {
-        List<Report.Evaluation> evaluations = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return evaluations;
-        }
-        for (JsonNode e : JsonFiles.read(file, "train the run again")) {
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            e.path("metrics").properties().forEach(p -> metrics.put(p.getKey(), p.getValue().doubleValue()));
-            evaluations.add(new Report.Evaluation(e.path("step").longValue(), metrics));
-        }
-        return evaluations;
+    private static List<Evaluation> history(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Evaluation.listOf(JsonFiles.read(file, "train the run again")) : List.of();
     }
 
     /** Per task, the share of dev examples whose label is the most common one. */

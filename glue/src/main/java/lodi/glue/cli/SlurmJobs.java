@@ -114,13 +114,16 @@ final class SlurmJobs {
         lines.add("--cpus-per-task=" + settings.cpusPerTask());
         lines.add("--mem=" + settings.memory());
         lines.add("--time=" + time);
-        for (var site : List.of(List.of("partition", String.valueOf(settings.partition())),
-                List.of("account", String.valueOf(settings.account())), List.of("qos", String.valueOf(settings.qos())),
-                List.of("constraint", String.valueOf(settings.constraint())))) {
-            if (!site.get(1).equals("null")) {
-                lines.add("--" + site.get(0) + "=" + site.get(1));
+        Map<String, String> site = new LinkedHashMap<>();
+        site.put("partition", settings.partition());
+        site.put("account", settings.account());
+        site.put("qos", settings.qos());
+        site.put("constraint", settings.constraint());
+        site.forEach((option, value) -> {
+            if (value != null) {
+                lines.add("--" + option + "=" + value);
             }
-        }
+        });
         lines.addAll(more);
         lines.addAll(settings.extraLines());
         StringBuilder text = new StringBuilder("#!/bin/bash\n# Written by 'lodi reproduce --emit slurm': " + what + ".\n");

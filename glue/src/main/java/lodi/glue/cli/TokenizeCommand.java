@@ -4,11 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +12,7 @@ import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import lodi.glue.data.DataException;
+import lodi.glue.data.GlueReader;
 import lodi.model.tokenizer.Vocabulary;
 import lodi.model.tokenizer.WordPieceTokenizer;
 import picocli.CommandLine.Command;
@@ -62,8 +59,6 @@ public final class TokenizeCommand implements Callable<Integer> {
         Vocabulary vocabulary = tokenizer.vocabulary();
         PrintWriter out = spec.commandLine().getOut();
         // strict, as the GLUE reader: invalid UTF-8 is an error naming its line, never silently replaced
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         BufferedInputStream in = new BufferedInputStream(System.in);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int lineNumber = 0;
@@ -75,7 +70,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             lineNumber++;
             String line;
             try {
-                line = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+                line = GlueReader.decodeUtf8(bytes.toByteArray());
             } catch (CharacterCodingException e) {
                 out.flush();
                 throw new DataException("standard input, line " + lineNumber + ": not valid UTF-8; give UTF-8 text");

@@ -307,6 +307,14 @@ public final class GlueReader {
         return lines;
     }
 
+    /** {@code bytes} as strict UTF-8: malformed or unmappable input is an error, never replaced. */
+    public static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return decoder.decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
     private static String decodeHeader(Path file, byte[] line) {
         try {
             return decode(line, true);
@@ -317,12 +325,9 @@ public final class GlueReader {
 
     /** Strict UTF-8, dropping a byte-order mark only at the very start of the file. */
     private static String decode(byte[] line, boolean startOfFile) throws BadRow {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         String text;
         try {
-            text = decoder.decode(ByteBuffer.wrap(line)).toString();
+            text = decodeUtf8(line);
         } catch (CharacterCodingException e) {
             throw new BadRow("not valid UTF-8 text");
         }

@@ -41,13 +41,12 @@ public record BaseModel(Kind kind, Path location, DenoiserConfig config) {
         }
 
         static Kind parse(String id, String origin) {
-            for (Kind kind : values()) {
-                if (kind.id().equals(id)) {
-                    return kind;
-                }
+            try {
+                return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new lodi.glue.data.DataException(origin + ": unknown base kind '" + id
+                        + "' (pretrained, random, checkpoint, huggingface); the run folder is damaged");
             }
-            throw new lodi.glue.data.DataException(origin + ": unknown base kind '" + id
-                    + "' (pretrained, random, checkpoint, huggingface); the run folder is damaged");
         }
     }
 
@@ -162,7 +161,7 @@ public record BaseModel(Kind kind, Path location, DenoiserConfig config) {
         identity.set("pretraining", Presets.JSON.valueToTree(experiment.config().pretraining()));
         identity.set("diffusion", Presets.JSON.valueToTree(experiment.config().diffusion()));
         identity.put("vocabulary", String.join("\n", experiment.vocabulary().tokens()));
-        identity.put("data", experiment.data().fingerprint());
+        identity.put("data", experiment.dataFingerprint());
         identity.set("train_caps", Presets.JSON.valueToTree(experiment.config().data().trainCaps()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")

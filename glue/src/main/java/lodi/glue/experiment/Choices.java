@@ -1,15 +1,11 @@
 package lodi.glue.experiment;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The experiment's settings that name one of a few choices, parsed once where the JSON is read: each is written
- * and read as its lower-case name ({@code "cosine"}, {@code "low_confidence"}), and an unknown name is an error
- * naming the setting and the valid names.
+ * The experiment's settings that name one of a few choices, parsed once where the JSON is read: each constant is
+ * written and read as the name its {@link JsonProperty} gives ({@code "cosine"}, {@code "low_confidence"}); an
+ * unknown name is an error naming the setting and the valid names ({@link Presets#convert}).
  */
 public final class Choices {
     private Choices() {
@@ -17,120 +13,55 @@ public final class Choices {
 
     /** {@code diffusion.schedule}. */
     public enum Schedule {
-        COSINE, LINEAR;
-
-        @JsonCreator
-        static Schedule of(String name) {
-            return parse(Schedule.class, "diffusion.schedule", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("cosine") COSINE,
+        @JsonProperty("linear") LINEAR
     }
 
     /** {@code training.mixture}: every example once an epoch, or task shares ∝ size^(1/T). */
     public enum Mixture {
-        PROPORTIONAL, TEMPERATURE;
-
-        @JsonCreator
-        static Mixture of(String name) {
-            return parse(Mixture.class, "training.mixture", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("proportional") PROPORTIONAL,
+        @JsonProperty("temperature") TEMPERATURE
     }
 
     /** {@code sampler.kind}. */
     public enum SamplerKind {
-        ANCESTRAL, LOW_CONFIDENCE;
-
-        @JsonCreator
-        static SamplerKind of(String name) {
-            return parse(SamplerKind.class, "sampler.kind", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("ancestral") ANCESTRAL,
+        @JsonProperty("low_confidence") LOW_CONFIDENCE
     }
 
     /** {@code sampler.choice}. */
     public enum TokenChoiceKind {
-        GREEDY, TEMPERATURE;
-
-        @JsonCreator
-        static TokenChoiceKind of(String name) {
-            return parse(TokenChoiceKind.class, "sampler.choice", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("greedy") GREEDY,
+        @JsonProperty("temperature") TEMPERATURE
     }
 
     /** {@code vocabulary.source}. */
     public enum VocabularySource {
-        LEARNT, FILE, MINILM;
-
-        @JsonCreator
-        static VocabularySource of(String name) {
-            return parse(VocabularySource.class, "vocabulary.source", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("learnt") LEARNT,
+        @JsonProperty("file") FILE,
+        @JsonProperty("minilm") MINILM
     }
 
     /** {@code pretraining.texts}. */
     public enum PretrainingTexts {
-        PROMPTS, LABELLED, TASK;
-
-        @JsonCreator
-        static PretrainingTexts of(String name) {
-            return parse(PretrainingTexts.class, "pretraining.texts", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("prompts") PROMPTS,
+        @JsonProperty("labelled") LABELLED,
+        @JsonProperty("task") TASK
     }
 
     /** {@code pretraining.loss_weights}. */
     public enum LossWeights {
-        ELBO, ROW;
-
-        @JsonCreator
-        static LossWeights of(String name) {
-            return parse(LossWeights.class, "pretraining.loss_weights", name);
-        }
-
-        @JsonValue
-        String id() {
-            return idOf(this);
-        }
+        @JsonProperty("elbo") ELBO,
+        @JsonProperty("row") ROW
     }
 
-    private static String idOf(Enum<?> choice) {
-        return choice.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static <E extends Enum<E>> E parse(Class<E> type, String key, String name) {
-        for (E choice : type.getEnumConstants()) {
-            if (idOf(choice).equals(name)) {
-                return choice;
-            }
+    /** The JSON name of {@code choice}, as its {@link JsonProperty} gives it. */
+    static String jsonName(Enum<?> choice) {
+        try {
+            JsonProperty name = choice.getDeclaringClass().getField(choice.name()).getAnnotation(JsonProperty.class);
+            return name == null ? choice.name() : name.value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalArgumentException(key + " must be " + Arrays.stream(type.getEnumConstants())
-                .map(Choices::idOf).collect(Collectors.joining(", ")) + ", got '" + name + "'");
     }
 }

@@ -37,6 +37,7 @@ public final class Experiment {
     private final List<Encoder.Encoded> dev = new ArrayList<>();
     private final NoiseSchedule schedule;
     private final ProgressReporter progress;
+    private String dataFingerprint;
 
     public Experiment(ExperimentConfig config, GlueData data, Vocabulary vocabulary) {
         this(config, data, vocabulary, ProgressReporter.NONE);
@@ -157,6 +158,14 @@ public final class Experiment {
 
     public NoiseSchedule schedule() {
         return schedule;
+    }
+
+    /** The data's content fingerprint ({@link GlueData#fingerprint}), hashed once. */
+    public String dataFingerprint() {
+        if (dataFingerprint == null) {
+            dataFingerprint = data.fingerprint();
+        }
+        return dataFingerprint;
     }
 
     /** Where long work reports how far it is. */

@@ -44,11 +44,9 @@ public final class Predictor {
 
     /** A run's model with its own sampler and lengths. */
     public static Predictor of(TrainedRun run) throws java.io.IOException {
-        var config = run.config();
-        Encoder encoder = new Encoder(new lodi.model.tokenizer.WordPieceTokenizer(run.vocabulary()));
-        Sampler sampler = Experiment.sampler(config.sampler(), Experiment.schedule(config.diffusion()), encoder, false);
-        return new Predictor(run.model(), encoder, sampler, config.training().maxLength(),
-                config.training().evalBatchSize());
+        Encoder encoder = run.encoder();
+        return new Predictor(run.model(), encoder, run.sampler(encoder, false), run.config().training().maxLength(),
+                run.config().training().evalBatchSize());
     }
 
     /**

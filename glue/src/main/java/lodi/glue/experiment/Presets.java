@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -116,6 +117,8 @@ public final class Presets {
         ExperimentConfig config;
         try {
             config = JSON.treeToValue(tree, ExperimentConfig.class);
+        } catch (InvalidFormatException e) {
+            throw new ConfigurationException(origin + ": invalid setting (" + choiceProblem(e) + ")");
         } catch (JacksonException e) {
             // a record constructor's own check arrives wrapped; its message is the one that names the value
             String reason = e.getCause() instanceof IllegalArgumentException invalid ? invalid.getMessage()
@@ -124,6 +127,19 @@ public final class Presets {
         }
         ConfigValidation.check(config);
         return config;
+    }
+
+    /** "KEY must be a, b, got 'x'" for a value that names no choice of its {@link Choices} enum. */
+    private static String choiceProblem(InvalidFormatException e) {
+        String key = e.getPath().stream().map(JacksonException.Reference::getPropertyName)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("."));
+        Class<?> type = e.getTargetType();
+        if (type == null || !type.isEnum()) {
+            return key + ": " + e.getOriginalMessage();
+        }
+        String valid = java.util.Arrays.stream((Enum<?>[]) type.getEnumConstants()).map(Choices::jsonName)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return key + " must be " + valid + ", got '" + e.getValue() + "'";
     }
 
     private static JsonNode parseLoose(String value) {

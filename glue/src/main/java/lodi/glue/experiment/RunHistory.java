@@ -1,9 +1,8 @@
 package lodi.glue.experiment;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import lodi.glue.results.Evaluation;
 import lodi.glue.results.Metrics;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -17,10 +16,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class RunHistory {
     /** One optimizer step, counted from 1. */
     record Step(long step, double loss, double learningRate, double gradNorm) {
-    }
-
-    /** One evaluation's metrics after {@code step} steps. */
-    record Evaluation(long step, Map<String, Double> metrics) {
     }
 
     /**
@@ -105,11 +100,7 @@ final class RunHistory {
 
     static RunHistory fromJson(JsonNode node) {
         RunHistory history = new RunHistory();
-        for (JsonNode e : node.path("evaluations")) {
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            e.path("metrics").properties().forEach(p -> metrics.put(p.getKey(), p.getValue().doubleValue()));
-            history.evaluations.add(new Evaluation(e.path("step").longValue(), metrics));
-        }
+        history.evaluations.addAll(Evaluation.listOf(node.path("evaluations")));
         for (JsonNode s : node.path("steps")) {
             history.steps.add(new Step(s.path("step").longValue(), s.path("loss").doubleValue(),
                     s.path("lr").doubleValue(), s.path("grad_norm").doubleValue()));

@@ -21,6 +21,7 @@ import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
 import lodi.autograd.optim.LrSchedule;
 import lodi.glue.data.JsonFiles;
+import lodi.glue.results.Evaluation;
 import lodi.glue.results.Metrics;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
@@ -61,7 +62,8 @@ public final class RunTrainer {
     }
 
     private final Experiment experiment;
-    private final Evaluator evaluator;
+    /** Built at the first evaluation: a trainer that only checks run folders never needs one. */
+    private Evaluator evaluator;
     private final BaseModel base;
     private final PrintWriter out;
     private final Invocation invocation;
@@ -73,7 +75,6 @@ public final class RunTrainer {
     /** A trainer that records {@code invocation} in each run's {@code run_info.json}. */
     public RunTrainer(Experiment experiment, BaseModel base, PrintWriter out, Invocation invocation) {
         this.experiment = experiment;
-        this.evaluator = experiment.evaluator();
         this.base = base;
         this.out = out;
         this.invocation = invocation;
@@ -163,8 +164,11 @@ public final class RunTrainer {
                 boolean evaluate = last || (step + 1) % settings.evalEvery() == 0;
                 if (evaluate) {
                     peft.train(false);
+                    if (evaluator == null) {
+                        evaluator = experiment.evaluator();
+                    }
                     Map<String, Double> metrics = evaluator.evaluate(peft, null);
-                    history.evaluations.add(new RunHistory.Evaluation(step + 1, metrics));
+                    history.evaluations.add(new Evaluation(step + 1, metrics));
                     progress.step(0, String.format(Locale.ROOT, "acc %.3f gen %.3f", metrics.get(Metrics.TOKEN_ACCURACY),
                             metrics.get(Metrics.GENERATION_ACCURACY)));
                 }
@@ -253,8 +257,8 @@ public final class RunTrainer {
     }
 
     private void finish(Path dir, PeftModel peft, RunHistory history, int steps) throws IOException {
-        RunHistory.Evaluation best = history.best();
-        RunHistory.Evaluation last = history.evaluations.getLast();
+        Evaluation best = history.best();
+        Evaluation last = history.evaluations.getLast();
         ObjectNode summary = Presets.JSON.createObjectNode();
         summary.put("method", peft.method().id());
         summary.put("best_metric", best.metrics().get(Metrics.TOKEN_ACCURACY));
@@ -283,7 +287,7 @@ public final class RunTrainer {
         ObjectNode data = Presets.JSON.createObjectNode();
         data.put("synthetic", experiment.data().synthetic());
         data.put("description", experiment.data().description());
-        data.put("fingerprint", experiment.data().fingerprint());
+        data.put("fingerprint", experiment.dataFingerprint());
         return data;
     }
 
@@ -337,7 +341,7 @@ public final class RunTrainer {
         ((ObjectNode) config.get("model")).put("vocab_size", experiment.vocabulary().size());
         ObjectNode data = (ObjectNode) config.get("data");
         data.put("description", experiment.data().description());
-        data.put("fingerprint", experiment.data().fingerprint());
+        data.put("fingerprint", experiment.dataFingerprint());
         if (data.path("glue_dir").isString()) { // absolute, so that eval and generate work from any directory
             data.put("glue_dir", Path.of(data.path("glue_dir").asString()).toAbsolutePath().normalize().toString());
         }

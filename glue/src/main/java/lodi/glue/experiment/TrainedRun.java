@@ -68,6 +68,16 @@ public record TrainedRun(Path dir, ExperimentConfig config, Vocabulary vocabular
         return new Experiment(config, data, vocabulary);
     }
 
+    /** The run's encoder (its vocabulary's tokenizer, prompts and label words). */
+    public Encoder encoder() {
+        return new Encoder(new lodi.model.tokenizer.WordPieceTokenizer(vocabulary));
+    }
+
+    /** The run's own sampler; {@code trace} records every step. */
+    public lodi.model.sampling.Sampler sampler(Encoder encoder, boolean trace) {
+        return Experiment.sampler(config.sampler(), Experiment.schedule(config.diffusion()), encoder, trace);
+    }
+
     /** The trained model, in evaluation mode. */
     public PeftModel model() throws IOException {
         PeftModel model = Peft.apply(base.load(), config.peftConfig(method), seed);

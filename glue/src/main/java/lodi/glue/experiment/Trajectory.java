@@ -49,14 +49,12 @@ public record Trajectory(Task task, String prompt, int seenTokens, int promptTok
 
     /** The trajectory of {@code example} under {@code model} with the run's own sampler and lengths. */
     public static Trajectory of(TrainedRun run, PeftModel model, Example example) {
-        var config = run.config();
-        Encoder encoder = new Encoder(new lodi.model.tokenizer.WordPieceTokenizer(run.vocabulary()));
+        Encoder encoder = run.encoder();
         Task task = example.task();
         int[] prompt = encoder.prompt(example);
         TokenBatch masked = TokenBatch.maskedResponses(List.of(prompt), new int[] {encoder.responseLength(task)},
-                encoder.special(), config.training().maxLength());
-        SampleResult result = Experiment.sampler(config.sampler(), Experiment.schedule(config.diffusion()), encoder, true)
-                .sample(model, masked);
+                encoder.special(), run.config().training().maxLength());
+        SampleResult result = run.sampler(encoder, true).sample(model, masked);
         Vocabulary vocabulary = run.vocabulary();
         int responseStart = masked.responsePositions(0)[0];
         int[] seen = Arrays.copyOfRange(masked.ids(), 1, responseStart - 1);

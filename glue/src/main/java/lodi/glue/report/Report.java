@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import lodi.glue.data.Task;
 import lodi.glue.experiment.Trajectory;
+import lodi.glue.results.Evaluation;
 import lodi.glue.results.Metrics;
 import lodi.glue.results.ResultsTables;
 import lodi.glue.results.RunRecord;
@@ -21,10 +22,6 @@ import lodi.glue.results.RunRecord;
  */
 public final class Report {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"};
-
-    /** One evaluation of a run: its step and metrics. */
-    public record Evaluation(long step, Map<String, Double> metrics) {
-    }
 
     /**
      * Everything the page shows.

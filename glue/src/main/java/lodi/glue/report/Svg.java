@@ -132,7 +132,7 @@ final class Svg {
     /** Data to pixels, and the axes with round ticks. */
     private record Frame(double x0, double x1, double y0, double y1, boolean logX) {
         String x(double v) {
-            return String.format(Locale.ROOT, "%.1f", LEFT + (v - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT));
+            return String.format(Locale.ROOT, "%.1f", xValue(v));
         }
 
         double xValue(double v) {
@@ -189,7 +189,7 @@ final class Svg {
                 escape(name)));
     }
 
-    /** [min, max] of the values, widened to round numbers ({@code fromZeroIfClose}: start at 0 when near it). */
+    /** [min, max] of the finite values; {@code padded}: widened to the nearest round ticks. */
     private static double[] range(double[] values, boolean padded) {
         double min = java.util.Arrays.stream(values).filter(Double::isFinite).min().orElse(0);
         double max = java.util.Arrays.stream(values).filter(Double::isFinite).max().orElse(1);
