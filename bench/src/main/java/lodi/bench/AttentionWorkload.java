@@ -3,11 +3,12 @@ package lodi.bench;
 import lodi.tensor.Attention;
 import lodi.tensor.AttentionReference;
 import lodi.tensor.CounterRng;
+import lodi.tensor.Sequences;
 
 /**
  * One attention problem with every buffer allocated up front, run either fused ({@link Attention}) or as the
  * naive composition ({@link AttentionReference}), forward only or forward then backward. Shared by
- * {@code lodi bench attention} and the JMH benchmark so both time the same work. No key padding.
+ * {@code lodi bench attention} and the JMH benchmark so both time the same work: B full sequences of S rows.
  *
  * <p>FLOPs, FlashAttention-2's benchmark convention: forward 4·B·H·S²·Dh (Q·Kᵀ and P·V); backward 2.5× the
  * forward (its five S×S×Dh products, the recomputed Q·Kᵀ included); so forward+backward = 3.5× forward.
@@ -27,6 +28,7 @@ public final class AttentionWorkload {
     private final int heads;
     private final int seq;
     private final int headDim;
+    private final Sequences sequences;
     private final float[] q;
     private final float[] k;
     private final float[] v;
@@ -44,6 +46,7 @@ public final class AttentionWorkload {
         this.heads = heads;
         this.seq = seq;
         this.headDim = headDim;
+        this.sequences = Sequences.uniform(batch, seq);
         int n = batch * seq * heads * headDim;
         q = normal(1, n);
         k = normal(2, n);
@@ -64,9 +67,9 @@ public final class AttentionWorkload {
 
     /** One fused run; returns a value of the output so the work cannot be optimised away. */
     public float fused(Pass pass) {
-        Attention.forward(batch, heads, seq, headDim, q, 0, k, 0, v, 0, null, out, 0, lse, 0);
+        Attention.forward(sequences, heads, headDim, q, 0, k, 0, v, 0, out, 0, lse, 0);
         if (pass == Pass.FWDBWD) {
-            Attention.backward(batch, heads, seq, headDim, q, 0, k, 0, v, 0, null, out, 0, lse, 0, dOut, 0,
+            Attention.backward(sequences, heads, headDim, q, 0, k, 0, v, 0, out, 0, lse, 0, dOut, 0,
                     dq, 0, dk, 0, dv, 0);
             return dq[0] + dk[0] + dv[0];
         }
@@ -76,12 +79,12 @@ public final class AttentionWorkload {
     /** One naive run: materialised [B, H, S, S] probabilities, batched GEMMs, row softmax. */
     public float naive(Pass pass) {
         if (probs == null) {
-            probs = new float[batch * heads * seq * seq];
+            probs = new float[Math.toIntExact(AttentionReference.probsSize(sequences, heads))];
             dScores = new float[probs.length];
         }
-        AttentionReference.forward(batch, heads, seq, headDim, q, 0, k, 0, v, 0, null, out, 0, probs);
+        AttentionReference.forward(sequences, heads, headDim, q, 0, k, 0, v, 0, out, 0, probs);
         if (pass == Pass.FWDBWD) {
-            AttentionReference.backward(batch, heads, seq, headDim, q, 0, k, 0, v, 0, probs, dOut, 0, dScores,
+            AttentionReference.backward(sequences, heads, headDim, q, 0, k, 0, v, 0, probs, dOut, 0, dScores,
                     dq, 0, dk, 0, dv, 0);
             return dq[0] + dk[0] + dv[0];
         }

@@ -10,16 +10,18 @@ import lodi.autograd.ElementwiseOps;
 import lodi.autograd.Parameter;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
-import lodi.autograd.optim.GradClip;
+import lodi.autograd.optim.LrSchedule;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.bert.DenoiserConfig;
+import lodi.model.training.TrainingStep;
 import lodi.peft.Peft;
 import lodi.peft.PeftConfig;
 import lodi.peft.PeftMethod;
 import lodi.peft.PeftModel;
 import lodi.tensor.CounterRng;
 import lodi.tensor.Parallel;
+import lodi.tensor.Sequences;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
  * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
- * gradient clipping, AdamW. Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
+ * gradient clipping, AdamW, through the training loop's own {@link TrainingStep}. Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
  * Two warm-up steps, then the median of the timed steps; the table also splits the median step into forward,
  * backward and optimizer time.
  */
@@ -139,28 +141,22 @@ public final class StepBench implements Runnable {
         }
         float[] ones = new float[positions.length];
         Arrays.fill(ones, 1f);
+        // the training loop's own step (TrainingStep), as fine-tuning and pretraining run it
+        TrainingStep trainingStep = new TrainingStep(trainable.values(), optimizer, LrSchedule.constant(1e-4, 0), 1.0);
         double[][] samples = new double[4][steps];
         for (int step = 0; step < WARMUP_STEPS + steps; step++) {
             model.base().setDropoutSeed(step);
-            long t0 = System.nanoTime();
-            Variable loss = model.trainingLoss(masked, times, positions, targets, ones, positions.length);
-            Variable penalty = model.regularization();
-            if (penalty != null) {
-                loss = ElementwiseOps.add(loss, penalty);
-            }
-            long t1 = System.nanoTime();
-            loss.backward();
-            long t2 = System.nanoTime();
-            GradClip.clipGlobalNorm(trainable.values(), 1.0);
-            optimizer.step();
-            optimizer.zeroGrad();
-            long t3 = System.nanoTime();
+            TrainingStep.Timing timing = trainingStep.run(step, () -> {
+                Variable loss = model.trainingLoss(masked, times, positions, targets, ones, positions.length);
+                Variable penalty = model.regularization();
+                return penalty == null ? loss : ElementwiseOps.add(loss, penalty);
+            }).timing();
             if (step >= WARMUP_STEPS) {
                 int i = step - WARMUP_STEPS;
-                samples[0][i] = (t3 - t0) / 1e6;
-                samples[1][i] = (t1 - t0) / 1e6;
-                samples[2][i] = (t2 - t1) / 1e6;
-                samples[3][i] = (t3 - t2) / 1e6;
+                samples[0][i] = timing.totalNanos() / 1e6;
+                samples[1][i] = timing.forwardNanos() / 1e6;
+                samples[2][i] = timing.backwardNanos() / 1e6;
+                samples[3][i] = timing.optimizerNanos() / 1e6;
             }
         }
         return new Timing(median(samples[0]), median(samples[1]), median(samples[2]), median(samples[3]));
@@ -174,7 +170,7 @@ public final class StepBench implements Runnable {
         }
         int[] lengths = new int[batch];
         Arrays.fill(lengths, seq);
-        return new TokenBatch(ids, new int[batch * seq], batch, seq, lengths, new boolean[batch * seq]);
+        return new TokenBatch(ids, new int[batch * seq], Sequences.packed(lengths), new boolean[batch * seq]);
     }
 
     /** A fixed 15% of the flat positions (at least one), in increasing order. */

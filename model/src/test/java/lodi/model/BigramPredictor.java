@@ -32,8 +32,9 @@ public final class BigramPredictor implements MaskPredictor {
     @Override
     public Tensor logits(TokenBatch batch, float[] times, int[] positions) {
         Tensor out = Tensor.zeros(positions.length, vocab);
+        int[] inRow = batch.positionsInRow();
         for (int i = 0; i < positions.length; i++) {
-            int column = positions[i] % batch.seqLen();
+            int column = inRow[positions[i]];
             int left = column == 0 ? maskId : batch.ids()[positions[i] - 1];
             double[] counts = left == maskId ? unigrams : bigrams[left];
             for (int v = 0; v < vocab; v++) {

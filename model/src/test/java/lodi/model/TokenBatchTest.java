@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import lodi.tensor.Sequences;
 import org.junit.jupiter.api.Test;
 
 class TokenBatchTest {
@@ -22,15 +23,31 @@ class TokenBatchTest {
     }
 
     @Test
-    void rowsAreClsPromptSepResponseSepPaddedToTheLongest() {
+    void rowsAreClsPromptSepResponseSepBackToBack() {
         TokenBatch batch = TokenBatch.of(List.of(new int[] {10, 11, 12}, new int[] {20}),
                 List.of(new int[] {30}, new int[] {40, 41}), SPECIAL, 32);
         assertEquals(2, batch.batch());
-        assertEquals(7, batch.seqLen());
+        assertEquals(7, batch.longestRow());
+        assertArrayEquals(new int[] {2, 10, 11, 12, 3, 30, 3, 2, 20, 3, 40, 41, 3}, batch.ids());
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1}, batch.segments());
+        assertArrayEquals(new int[] {7, 6}, batch.lengths());
+        assertEquals(7, batch.start(1));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5}, batch.positionsInRow());
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, batch.rowOfPositions());
+        assertArrayEquals(new int[] {5}, batch.responsePositions(0));
+        assertArrayEquals(new int[] {10, 11}, batch.responsePositions(1));
+        assertArrayEquals(new int[] {40, 41}, batch.responseIds(1));
+    }
+
+    @Test
+    void thePaddedLayoutPutsRowBAtBTimesTheLongestRow() {
+        TokenBatch batch = TokenBatch.of(List.of(new int[] {10, 11, 12}, new int[] {20}),
+                List.of(new int[] {30}, new int[] {40, 41}), SPECIAL, 32).padded(SPECIAL.pad());
         assertArrayEquals(new int[] {2, 10, 11, 12, 3, 30, 3, 2, 20, 3, 40, 41, 3, 0}, batch.ids());
         assertArrayEquals(new int[] {0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0}, batch.segments());
         assertArrayEquals(new int[] {7, 6}, batch.lengths());
-        assertArrayEquals(new int[] {5}, batch.responsePositions(0));
+        assertEquals(7, batch.start(1));
+        assertEquals(-1, batch.rowOfPositions()[13]);
         assertArrayEquals(new int[] {10, 11}, batch.responsePositions(1));
         assertArrayEquals(new int[] {40, 41}, batch.responseIds(1));
     }
@@ -56,7 +73,7 @@ class TokenBatchTest {
     @Test
     void plainRowsHaveNoResponse() {
         TokenBatch batch = TokenBatch.plain(List.of(new int[] {10, 11, 12}, new int[] {20}), SPECIAL, 4);
-        assertArrayEquals(new int[] {2, 10, 11, 3, 2, 20, 3, 0}, batch.ids());
+        assertArrayEquals(new int[] {2, 10, 11, 3, 2, 20, 3}, batch.ids());
         assertArrayEquals(new int[] {4, 3}, batch.lengths());
         assertEquals(0, batch.responsePositions(0).length);
     }
@@ -64,6 +81,8 @@ class TokenBatchTest {
     @Test
     void inconsistentArraysAreRejected() {
         assertThrows(IllegalArgumentException.class,
-                () -> new TokenBatch(new int[3], new int[4], 2, 2, new int[2], new boolean[4]));
+                () -> new TokenBatch(new int[3], new int[4], Sequences.uniform(2, 2), new boolean[4]));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TokenBatch(new int[3], new int[3], Sequences.uniform(2, 2), new boolean[3]));
     }
 }

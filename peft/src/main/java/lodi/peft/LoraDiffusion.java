@@ -62,7 +62,7 @@ final class LoraDiffusion extends AbstractPeftModel {
     private LastPerturbation last;
     private double[] lastNorms;
 
-    private record LastPerturbation(Tensor before, Tensor after, int[] positions, int seqLen, int rows) {
+    private record LastPerturbation(Tensor before, Tensor after, int[] rowOfScored, int rows) {
     }
 
     LoraDiffusion(Denoiser base, LoraDiffusionConfig config, long seed) {
@@ -114,9 +114,14 @@ final class LoraDiffusion extends AbstractPeftModel {
         for (int b = 0; b < batch.batch(); b++) {
             phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
         }
-        Variable perturbed = perturbation.forward(selected, prompts, positions, batch.seqLen(), phaseOfRow);
+        int[] rowOf = batch.rowOfPositions();
+        int[] rowOfScored = new int[positions.length];
+        for (int n = 0; n < positions.length; n++) {
+            rowOfScored[n] = rowOf[positions[n]];
+        }
+        Variable perturbed = perturbation.forward(selected, prompts, rowOfScored, phaseOfRow);
         if (!base.isTraining()) {
-            last = new LastPerturbation(selected, perturbed.value(), positions, batch.seqLen(), batch.batch());
+            last = new LastPerturbation(selected, perturbed.value(), rowOfScored, batch.batch());
             lastNorms = null;
         }
         return perturbed;
@@ -138,13 +143,13 @@ final class LoraDiffusion extends AbstractPeftModel {
         double[] sums = new double[last.rows()];
         int[] counts = new int[last.rows()];
         int d = last.before().cols();
-        for (int n = 0; n < last.positions().length; n++) {
+        for (int n = 0; n < last.rowOfScored().length; n++) {
             double squares = 0;
             for (int x = 0; x < d; x++) {
                 double delta = last.after().get(n * d + x) - last.before().get(n * d + x);
                 squares += delta * delta;
             }
-            int row = last.positions()[n] / last.seqLen();
+            int row = last.rowOfScored()[n];
             sums[row] += Math.sqrt(squares);
             counts[row]++;
         }
@@ -197,8 +202,8 @@ final class LoraDiffusion extends AbstractPeftModel {
         for (int b = 0; b < batch.batch(); b++) {
             List<Integer> prompt = new ArrayList<>();
             for (int s = 0; s < batch.lengths()[b]; s++) {
-                if (batch.segments()[b * batch.seqLen() + s] == 0) {
-                    prompt.add(b * batch.seqLen() + s);
+                if (batch.segments()[batch.start(b) + s] == 0) {
+                    prompt.add(batch.start(b) + s);
                 }
             }
             if (!prompt.isEmpty()) {
@@ -231,19 +236,20 @@ final class LoraDiffusion extends AbstractPeftModel {
         }
 
         /**
-         * The base's hidden states at the scored rows [N, D] and promptMeans [B, D] (both without gradient), their
-         * flat positions [N], each batch row's phase [B] → h' [N, D], in the order of {@code positions}.
+         * The base's hidden states at the scored positions [N, D] and promptMeans [B, D] (both without gradient),
+         * the batch row of each scored position [N], each batch row's phase [B] → h' [N, D], in the order of
+         * {@code scored}.
          */
-        Variable forward(Tensor scored, Tensor promptMeans, int[] positions, int seqLen, int[] phaseOfRow) {
+        Variable forward(Tensor scored, Tensor promptMeans, int[] rowOfScored, int[] phaseOfRow) {
             Variable prompt = promptProjection.forward(Variable.constant(promptMeans));
             Variable selected = Variable.constant(scored);
             List<Variable> deltas = new ArrayList<>();
-            int[] order = new int[positions.length];
+            int[] order = new int[rowOfScored.length];
             int filled = 0;
             for (int p = 0; p < PHASES.length; p++) {
                 List<Integer> members = new ArrayList<>();
-                for (int n = 0; n < positions.length; n++) {
-                    if (phaseOfRow[positions[n] / seqLen] == p) {
+                for (int n = 0; n < rowOfScored.length; n++) {
+                    if (phaseOfRow[rowOfScored[n]] == p) {
                         members.add(n);
                     }
                 }
@@ -254,7 +260,7 @@ final class LoraDiffusion extends AbstractPeftModel {
                 int[] batchRows = new int[members.size()];
                 for (int j = 0; j < rows.length; j++) {
                     rows[j] = members.get(j);
-                    batchRows[j] = positions[rows[j]] / seqLen;
+                    batchRows[j] = rowOfScored[rows[j]];
                     order[rows[j]] = filled + j;
                 }
                 filled += rows.length;

@@ -43,11 +43,10 @@ class AddedModulesGradCheckTest {
         perturbation.namedParameters().forEach((name, p) -> randomise(p, name.hashCode()));
         Tensor scored = Init.normal(3, 0, 1f, 7, 10);
         Tensor promptMeans = Init.normal(3, 1, 1f, 3, 10);
-        int seqLen = 4;
-        int[] positions = {0, 5, 9, 2, 10, 6, 11};
+        int[] rowOfScored = {0, 1, 2, 0, 2, 1, 2};
         int[] phaseOfRow = {2, 0, 1};
         GradCheck.standard().checkParameters("lora_diffusion perturbation",
-                () -> perturbation.forward(scored, promptMeans, positions, seqLen, phaseOfRow), perturbation.namedParameters());
+                () -> perturbation.forward(scored, promptMeans, rowOfScored, phaseOfRow), perturbation.namedParameters());
         GradCheck.standard().checkParameters("lora_diffusion regularisers",
                 () -> perturbation.regularization(0.01, 0.001), perturbation.namedParameters());
     }
@@ -62,7 +61,7 @@ class AddedModulesGradCheckTest {
         TokenBatch batch = task.batch(List.of(ToyLabelTask.example(1, 0), ToyLabelTask.example(1, 1),
                 ToyLabelTask.example(1, 2)), 32);
         float[] times = {0.9f, 0.5f, 0.1f};
-        int[] positions = {batch.seqLen() - 2, 2, 2 * batch.seqLen() + 1, batch.seqLen() + 3};
+        int[] positions = {batch.start(1) - 2, 2, batch.start(2) + 1, batch.start(1) + 3};
         // ε = 3e-3: with the standard 1e-2 one sampled B element pushes a ReLU input across its kink
         new GradCheck(3e-3, 2e-3, 2e-2, 6).checkParameters("lora_diffusion through the head",
                 () -> model.trainingLogits(batch, times, positions), model.trainableParameters());
@@ -75,19 +74,19 @@ class AddedModulesGradCheckTest {
         LoraDiffusion.Perturbation perturbation = new LoraDiffusion.Perturbation(10, config, 4);
         Tensor scored = Init.normal(3, 0, 1f, 4, 10);
         Tensor promptMeans = Init.normal(3, 1, 1f, 2, 10);
-        int[] positions = {0, 3, 4, 6};
+        int[] rowOfScored = {0, 0, 1, 1};
         int[] phaseOfRow = {0, 2};
         float[] before;
         float[] after;
         try (var scope = Autograd.noGrad()) {
-            before = perturbation.forward(scored, promptMeans, positions, 4, phaseOfRow).value().toArray();
-            // zero the late phase: rows of batch row 1 (positions 4, 6) become the base's, the others stay
+            before = perturbation.forward(scored, promptMeans, rowOfScored, phaseOfRow).value().toArray();
+            // zero the late phase: the scored rows of batch row 1 (the last two) become the base's, the others stay
             perturbation.namedParameters().forEach((name, p) -> {
                 if (name.startsWith("late.") && name.contains("lora_A")) {
                     p.value().zero();
                 }
             });
-            after = perturbation.forward(scored, promptMeans, positions, 4, phaseOfRow).value().toArray();
+            after = perturbation.forward(scored, promptMeans, rowOfScored, phaseOfRow).value().toArray();
         }
         assertArrayEquals(java.util.Arrays.copyOfRange(before, 0, 20), java.util.Arrays.copyOfRange(after, 0, 20));
         assertArrayEquals(java.util.Arrays.copyOfRange(scored.toArray(), 20, 40), java.util.Arrays.copyOfRange(after, 20, 40));
@@ -115,7 +114,7 @@ class AddedModulesGradCheckTest {
     void promptMeanAveragesThePromptPositionsOnly() {
         ToyLabelTask task = ToyTraining.TASK;
         TokenBatch batch = task.batch(List.of(ToyLabelTask.example(1, 0)), 32);
-        Tensor hidden = Init.normal(1, 0, 1f, batch.seqLen(), 3);
+        Tensor hidden = Init.normal(1, 0, 1f, batch.ids().length, 3);
         Tensor means = LoraDiffusion.promptMeans(Variable.constant(hidden), batch);
         int promptEnd = 0;
         while (batch.segments()[promptEnd] == 0) {

@@ -61,7 +61,7 @@ class PeftMethodsTest {
         ToyLabelTask task = ToyTraining.TASK;
         TokenBatch batch = task.batch(List.of(ToyLabelTask.example(1, 0), ToyLabelTask.example(1, 1)), 32);
         float[] times = {0.3f, 0.9f};
-        int[] positions = {1, 3, batch.seqLen() + 2};
+        int[] positions = {1, 3, batch.start(1) + 2};
         assertArrayEquals(reference.logits(batch, times, positions).toArray(), model.logits(batch, times, positions).toArray());
     }
 
@@ -150,7 +150,7 @@ class PeftMethodsTest {
         ToyLabelTask task = ToyTraining.TASK;
         TokenBatch batch = task.batch(List.of(ToyLabelTask.example(1, 4), ToyLabelTask.example(1, 5)), 32);
         float[] times = {0.5f, 0.2f};
-        int[] positions = {0, 2, 4, batch.seqLen() + 1};
+        int[] positions = {0, 2, 4, batch.start(1) + 1};
         Tensor unmerged = model.logits(batch, times, positions);
         model.merge();
         Tensor merged = model.logits(batch, times, positions);

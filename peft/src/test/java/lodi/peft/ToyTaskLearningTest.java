@@ -76,7 +76,7 @@ class ToyTaskLearningTest {
         TokenBatch batch = TokenBatch.plain(texts, ToyTraining.TASK.special, 32);
         int[] maskPositions = new int[count];
         for (int b = 0; b < count; b++) {
-            maskPositions[b] = b * batch.seqLen() + batch.lengths()[b] - 2;
+            maskPositions[b] = batch.start(b) + batch.lengths()[b] - 2;
         }
         float[] times = new float[count];
         Arrays.fill(times, 0.2f);

@@ -11,18 +11,19 @@ final class AttentionScalar {
     private AttentionScalar() {
     }
 
-    static void forward(int batch, int heads, int seq, int headDim,
-                        float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
+    static void forward(Sequences sequences, int heads, int headDim,
+                        float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                         float[] out, int outOff, float[] lse, int lseOff) {
         float scale = Attention.scale(headDim);
         int d = heads * headDim;
-        Parallel.forEach(batch * heads, 1, bh -> {
-            int b = bh / heads;
+        Parallel.forEach(sequences.count() * heads, 1, bh -> {
+            int first = sequences.starts()[bh / heads];
+            int seq = sequences.lengths()[bh / heads];
             int head = (bh % heads) * headDim;
             float[] acc = new float[headDim];
             float[] scores = new float[AttentionTiles.COL_BLOCK];
             for (int i = 0; i < seq; i++) {
-                int qi = qOff + (b * seq + i) * d + head;
+                int qi = qOff + (first + i) * d + head;
                 float max = Float.NEGATIVE_INFINITY;
                 float sum = 0f;
                 Arrays.fill(acc, 0f);
@@ -30,18 +31,13 @@ final class AttentionScalar {
                     int j1 = Math.min(seq, j0 + AttentionTiles.COL_BLOCK);
                     float blockMax = Float.NEGATIVE_INFINITY;
                     for (int j = j0; j < j1; j++) {
-                        if (keep == null || keep[b * seq + j]) {
-                            int kj = kOff + (b * seq + j) * d + head;
-                            float dot = 0f;
-                            for (int x = 0; x < headDim; x++) {
-                                dot += q[qi + x] * k[kj + x];
-                            }
-                            scores[j - j0] = dot * scale;
-                            blockMax = Math.max(blockMax, scores[j - j0]);
+                        int kj = kOff + (first + j) * d + head;
+                        float dot = 0f;
+                        for (int x = 0; x < headDim; x++) {
+                            dot += q[qi + x] * k[kj + x];
                         }
-                    }
-                    if (blockMax == Float.NEGATIVE_INFINITY) {
-                        continue;
+                        scores[j - j0] = dot * scale;
+                        blockMax = Math.max(blockMax, scores[j - j0]);
                     }
                     // online softmax: rescale what was accumulated under the old running max
                     float newMax = Math.max(max, blockMax);
@@ -51,56 +47,49 @@ final class AttentionScalar {
                         acc[x] *= correction;
                     }
                     for (int j = j0; j < j1; j++) {
-                        if (keep == null || keep[b * seq + j]) {
-                            float p = (float) Math.exp(scores[j - j0] - newMax);
-                            sum += p;
-                            int vj = vOff + (b * seq + j) * d + head;
-                            for (int x = 0; x < headDim; x++) {
-                                acc[x] += p * v[vj + x];
-                            }
+                        float p = (float) Math.exp(scores[j - j0] - newMax);
+                        sum += p;
+                        int vj = vOff + (first + j) * d + head;
+                        for (int x = 0; x < headDim; x++) {
+                            acc[x] += p * v[vj + x];
                         }
                     }
                     max = newMax;
                 }
-                int oi = outOff + (b * seq + i) * d + head;
+                int oi = outOff + (first + i) * d + head;
                 for (int x = 0; x < headDim; x++) {
-                    out[oi + x] = sum == 0f ? 0f : acc[x] / sum;
+                    out[oi + x] = acc[x] / sum;
                 }
-                lse[lseOff + bh * seq + i] = sum == 0f ? Float.NEGATIVE_INFINITY : max + (float) Math.log(sum);
+                lse[lseOff + (first + i) * heads + bh % heads] = max + (float) Math.log(sum);
             }
         });
     }
 
-    static void backward(int batch, int heads, int seq, int headDim,
-                         float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
+    static void backward(Sequences sequences, int heads, int headDim,
+                         float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                          float[] out, int outOff, float[] lse, int lseOff, float[] dOut, int dOutOff,
                          float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff) {
         float scale = Attention.scale(headDim);
         int d = heads * headDim;
-        Parallel.forEach(batch * heads, 1, bh -> {
-            int b = bh / heads;
+        Parallel.forEach(sequences.count() * heads, 1, bh -> {
+            int first = sequences.starts()[bh / heads];
+            int seq = sequences.lengths()[bh / heads];
             int head = (bh % heads) * headDim;
             float[] dqh = new float[seq * headDim];
             float[] dkh = new float[seq * headDim];
             float[] dvh = new float[seq * headDim];
             for (int i = 0; i < seq; i++) {
-                float rowLse = lse[lseOff + bh * seq + i];
-                if (rowLse == Float.NEGATIVE_INFINITY) {
-                    continue;
-                }
-                int qi = qOff + (b * seq + i) * d + head;
-                int oi = (b * seq + i) * d + head;
+                float rowLse = lse[lseOff + (first + i) * heads + bh % heads];
+                int qi = qOff + (first + i) * d + head;
+                int oi = (first + i) * d + head;
                 // D_i = Σ_x dO_ix·O_ix, which equals Σ_j P_ij·dP_ij
                 float delta = 0f;
                 for (int x = 0; x < headDim; x++) {
                     delta += dOut[dOutOff + oi + x] * out[outOff + oi + x];
                 }
                 for (int j = 0; j < seq; j++) {
-                    if (keep != null && !keep[b * seq + j]) {
-                        continue;
-                    }
-                    int kj = kOff + (b * seq + j) * d + head;
-                    int vj = vOff + (b * seq + j) * d + head;
+                    int kj = kOff + (first + j) * d + head;
+                    int vj = vOff + (first + j) * d + head;
                     float dot = 0f;
                     float dp = 0f;
                     for (int x = 0; x < headDim; x++) {
@@ -119,7 +108,7 @@ final class AttentionScalar {
                 }
             }
             for (int s = 0; s < seq; s++) {
-                int at = (b * seq + s) * d + head;
+                int at = (first + s) * d + head;
                 for (int x = 0; x < headDim; x++) {
                     if (dq != null) {
                         dq[dqOff + at + x] += dqh[s * headDim + x];

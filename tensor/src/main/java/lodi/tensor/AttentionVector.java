@@ -26,30 +26,28 @@ final class AttentionVector {
     private AttentionVector() {
     }
 
-    static void forward(int batch, int heads, int seq, int headDim,
-                        float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
+    static void forward(Sequences sequences, int heads, int headDim,
+                        float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                         float[] out, int outOff, float[] lse, int lseOff) {
         float scale = Attention.scale(headDim);
         int d = heads * headDim;
-        int sp = roundUp(seq, NR);
         int dp = roundUp(headDim, NR);
-        Parallel.forEach(batch * heads, 1, bh -> {
+        Parallel.forEach(sequences.count() * heads, 1, bh -> {
             int b = bh / heads;
-            int headBase = b * seq * d + (bh % heads) * headDim;
-            int keyEnd = keyEnd(keep, b, seq);
-            if (keyEnd == 0) {
-                for (int i = 0; i < seq; i++) {
-                    Arrays.fill(out, outOff + headBase + i * d, outOff + headBase + i * d + headDim, 0f);
-                }
-                Arrays.fill(lse, lseOff + bh * seq, lseOff + (bh + 1) * seq, Float.NEGATIVE_INFINITY);
+            int head = bh % heads;
+            int seq = sequences.lengths()[b];
+            if (seq == 0) {
                 return;
             }
-            int kp = roundUp(keyEnd, NR);
+            int first = sequences.starts()[b];
+            int headBase = first * d + head * headDim;
+            int sp = roundUp(seq, NR);
+            int kp = sp;
             AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(sp, dp);
             packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
-            packColumns(k, kOff + headBase, d, keyEnd, headDim, scale, w.kCols, kp);
-            packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
-            keyBias(keep, b, seq, keyEnd, w.bias, kp);
+            packColumns(k, kOff + headBase, d, seq, headDim, scale, w.kCols, kp);
+            packRows(v, vOff + headBase, d, seq, headDim, w.vRows, kp, dp);
+            keyBias(seq, w.bias, kp);
             float[] tile = w.tileA;
             float[] o = w.acc1;
             for (int i0 = 0; i0 < sp; i0 += ROW_BLOCK) {
@@ -74,7 +72,7 @@ final class AttentionVector {
             for (int i = 0; i < seq; i++) {
                 float inverse = 1f / w.rowSum[i];
                 scaledCopy(o, i * dp, out, outOff + headBase + i * d, headDim, inverse);
-                lse[lseOff + bh * seq + i] = w.rowMax[i] + (float) Math.log(w.rowSum[i]);
+                lse[lseOff + (first + i) * heads + head] = w.rowMax[i] + (float) Math.log(w.rowSum[i]);
             }
         });
     }
@@ -128,31 +126,33 @@ final class AttentionVector {
         }
     }
 
-    static void backward(int batch, int heads, int seq, int headDim,
-                         float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, boolean[] keep,
+    static void backward(Sequences sequences, int heads, int headDim,
+                         float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                          float[] out, int outOff, float[] lse, int lseOff, float[] dOut, int dOutOff,
                          float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff) {
         float scale = Attention.scale(headDim);
         int d = heads * headDim;
-        int sp = roundUp(seq, NR);
         int dp = roundUp(headDim, NR);
         boolean needScores = dq != null || dk != null;
-        Parallel.forEach(batch * heads, 1, bh -> {
+        Parallel.forEach(sequences.count() * heads, 1, bh -> {
             int b = bh / heads;
-            int headBase = b * seq * d + (bh % heads) * headDim;
-            int keyEnd = keyEnd(keep, b, seq);
-            if (keyEnd == 0) {
+            int head = bh % heads;
+            int seq = sequences.lengths()[b];
+            if (seq == 0) {
                 return;
             }
-            int kp = roundUp(keyEnd, NR);
+            int first = sequences.starts()[b];
+            int headBase = first * d + head * headDim;
+            int sp = roundUp(seq, NR);
+            int kp = sp;
             AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(sp, dp);
             // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
             // queries against the per-query lse and D, and dK, dV accumulate as plain row products.
             boolean inPlace = dp == headDim && sp == seq;
             if (!inPlace) {
                 packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
-                packRows(k, kOff + headBase, d, keyEnd, headDim, w.kRows, kp, dp);
-                packRows(v, vOff + headBase, d, keyEnd, headDim, w.vRows, kp, dp);
+                packRows(k, kOff + headBase, d, seq, headDim, w.kRows, kp, dp);
+                packRows(v, vOff + headBase, d, seq, headDim, w.vRows, kp, dp);
                 packRows(dOut, dOutOff + headBase, d, seq, headDim, w.dOutRows, sp, dp);
             }
             int ld = inPlace ? d : dp;
@@ -166,12 +166,12 @@ final class AttentionVector {
             int dos0 = inPlace ? dOutOff + headBase : 0;
             packColumns(qs, qs0, ld, seq, headDim, scale, w.qCols, sp);
             packColumns(dos, dos0, ld, seq, headDim, 1f, w.dOutCols, sp);
-            keyBias(keep, b, seq, keyEnd, w.bias, kp);
+            keyBias(seq, w.bias, kp);
             for (int i = 0; i < sp; i++) {
                 if (i < seq) {
                     // D_i = rowsum(dO ⊙ O), which equals Σ_j P_ij·dP_ij
                     w.delta[i] = dot(dos, dos0 + i * ld, out, outOff + headBase + i * d, headDim);
-                    w.lse[i] = lse[lseOff + bh * seq + i];
+                    w.lse[i] = lse[lseOff + (first + i) * heads + head];
                 } else {
                     w.delta[i] = 0f;
                     w.lse[i] = Float.POSITIVE_INFINITY; // padded queries get P = 0
@@ -217,10 +217,10 @@ final class AttentionVector {
                 if (dq != null) {
                     addScaled(dqh, s * dp, dq, dqOff + headBase + s * d, headDim, scale);
                 }
-                if (dk != null && s < keyEnd) {
+                if (dk != null) {
                     addScaled(dkh, s * dp, dk, dkOff + headBase + s * d, headDim, scale);
                 }
-                if (dv != null && s < keyEnd) {
+                if (dv != null) {
                     addScaled(dvh, s * dp, dv, dvOff + headBase + s * d, headDim, 1f);
                 }
             }
@@ -317,11 +317,10 @@ final class AttentionVector {
         return total;
     }
 
-    /** bias[j] = 0 for a kept key, −∞ for a padded one or one past the sequence (up to padded length kp). */
-    private static void keyBias(boolean[] keep, int b, int seq, int keyEnd, float[] bias, int kp) {
+    /** bias[j] = 0 for a key of the sequence, −∞ for one past its end (up to the padded length kp). */
+    private static void keyBias(int seq, float[] bias, int kp) {
         for (int j = 0; j < kp; j++) {
-            boolean kept = j < keyEnd && (keep == null || keep[b * seq + j]);
-            bias[j] = kept ? 0f : Float.NEGATIVE_INFINITY;
+            bias[j] = j < seq ? 0f : Float.NEGATIVE_INFINITY;
         }
     }
 
@@ -333,19 +332,6 @@ final class AttentionVector {
             }
         }
         return kept;
-    }
-
-    /** One past the last kept key of batch b (0 when every key is padded): keys after it are skipped. */
-    private static int keyEnd(boolean[] keep, int b, int seq) {
-        if (keep == null) {
-            return seq;
-        }
-        for (int j = seq; j > 0; j--) {
-            if (keep[b * seq + j - 1]) {
-                return j;
-            }
-        }
-        return 0;
     }
 
     private static int roundUp(int n, int multiple) {

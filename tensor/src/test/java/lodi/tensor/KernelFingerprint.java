@@ -67,14 +67,14 @@ final class KernelFingerprint {
         float[] k = random(6, size, 1f);
         float[] v = random(7, size, 1f);
         float[] dOut = random(8, size, 1f);
-        boolean[] keep = {true, true, true, false, true};
+        Sequences sequences = Sequences.padded(S, new int[] {S - 1});
         float[] out = new float[size];
         float[] attnLse = new float[B * H * S];
-        Attention.forward(B, H, S, DH, q, 0, k, 0, v, 0, keep, out, 0, attnLse, 0);
+        Attention.forward(sequences, H, DH, q, 0, k, 0, v, 0, out, 0, attnLse, 0);
         float[] dq = new float[size];
         float[] dk = new float[size];
         float[] dv = new float[size];
-        Attention.backward(B, H, S, DH, q, 0, k, 0, v, 0, keep, out, 0, attnLse, 0, dOut, 0, dq, 0, dk, 0, dv, 0);
+        Attention.backward(sequences, H, DH, q, 0, k, 0, v, 0, out, 0, attnLse, 0, dOut, 0, dq, 0, dk, 0, dv, 0);
         hashes.put("attention", hash(out, attnLse, dq, dk, dv));
 
         float[] rowSums = new float[R];

@@ -93,9 +93,6 @@ final class ConfigValidation {
         clipNorm("training.clip_norm", t.clipNorm());
         positive("training.mixture_temperature", t.mixtureTemperature());
         positive("training.bucket_window", t.bucketWindow());
-        if (t.microBatches() < 1 || t.microBatches() > t.batchSize()) {
-            problems.add("training.length_groups must lie in [1, training.batch_size], got " + t.microBatches());
-        }
         perTask("training.eval_caps", t.evalCaps(), 0);
     }
 

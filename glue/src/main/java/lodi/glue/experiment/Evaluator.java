@@ -89,8 +89,9 @@ public final class Evaluator {
                 Corruption.Corrupted c = chunk.corrupted();
                 Tensor logits = model.logits(c.batch(), c.times(), c.positions());
                 allTokens.add(logits, c.targets());
+                int[] rowOf = c.batch().rowOfPositions();
                 for (int i = 0; i < c.positions().length; i++) {
-                    Task task = chunk.examples().get(c.positions()[i] / c.batch().seqLen()).task();
+                    Task task = chunk.examples().get(rowOf[c.positions()[i]]).task();
                     TokenCounts counts = tokens.computeIfAbsent(task, t -> new TokenCounts());
                     counts.correct += DenoisingAccuracy.argmax(logits, i) == c.targets()[i] ? 1 : 0;
                     counts.total++;

@@ -118,20 +118,10 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param mixture            {@code proportional} (each epoch visits every training example once) or
      *                           {@code temperature} (task shares ∝ size^(1/mixtureTemperature))
      * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
-     * @param lengthGroups       micro-batches per batch: the batch's examples (drawn as the mixture says) sorted by
-     *                           length and cut into this many groups, each padded only to its own longest row, their
-     *                           gradients summed before the step; the same loss as one padded batch up to float
-     *                           rounding, with far less work on [PAD]. Absent means 1 (one padded batch)
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
-                           List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer lengthGroups) {
-
-        /** {@link #lengthGroups}, 1 where absent. */
-        public int microBatches() {
-            return lengthGroups == null ? 1 : lengthGroups;
-        }
+                           List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow) {
 
         public List<PeftMethod> parsedMethods() {
             return methods.stream().map(PeftMethod::parse).toList();

@@ -33,7 +33,7 @@ public final class Presets {
      * Settings a preset may leave out (absent is their default, and a run folder made without them stays the same
      * configuration) that an override may still set.
      */
-    static final List<String> OPTIONAL_KEYS = List.of("training.length_groups", "pretraining.train_encoder",
+    static final List<String> OPTIONAL_KEYS = List.of("pretraining.train_encoder",
             "data.skip_bad_rows");
 
     /** snake_case JSON for the config tree, indented when written. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -150,14 +149,13 @@ public final class RunTrainer {
                 List<Encoder.Encoded> examples = mixture.batch(step);
                 peft.train(true);
                 TrainingStep.Result result;
-                StepLoss loss = lossParts(peft, examples, corruption, seed, step);
-                long stepStart = System.nanoTime();
+                StepLoss loss = stepLoss(peft, examples, corruption, seed, step);
                 try {
-                    result = trainingStep.run(step, loss.parts());
+                    result = trainingStep.run(step, loss.loss());
                 } catch (TrainingStep.DivergedException e) {
                     throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
                 }
-                history.throughput.add(loss.realTokens(), loss.positions(), (System.nanoTime() - stepStart) / 1e9);
+                history.throughput.add(loss.realTokens(), loss.positions(), result.timing().totalNanos() / 1e9);
                 history.steps.add(new RunHistory.Step(step + 1, result.loss(), result.learningRate(), result.gradNorm()));
                 progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
                 boolean last = step + 1 == steps;
@@ -199,53 +197,26 @@ public final class RunTrainer {
 
     /**
      * The step's loss over {@code examples}: cross-entropy over the masked positions plus the method's
-     * regularisation, through the method's fused loss (the [N, V] logits are never materialised). With
-     * {@code training.length_groups} G &gt; 1 the examples (drawn as the mixture says) are sorted by length, ties in
-     * mixture order, and cut into G micro-batches, each padded only to its own longest row; else they are one padded
-     * batch in mixture order. Each part's loss is divided by the whole batch's count of masked positions, the
-     * regularisation is added to the first, and part g draws dropout from its own seed. Corruption is keyed by
-     * example, not by row, so every example is masked the same either way.
+     * regularisation, through the method's fused loss (the [N, V] logits are never materialised). The examples
+     * are one batch in mixture order, their rows back to back with no padding.
      */
-    StepLoss lossParts(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
-        int groups = experiment.config().training().microBatches();
-        List<Corruption.Corrupted> parts = new ArrayList<>();
-        if (groups == 1) {
-            parts.add(corrupt(examples, corruption, seed, step));
-        } else {
-            List<Encoder.Encoded> sorted = new ArrayList<>(examples);
-            sorted.sort(Comparator.comparingInt(Encoder.Encoded::length));
-            int size = Math.ceilDiv(sorted.size(), groups);
-            for (int from = 0; from < sorted.size(); from += size) {
-                parts.add(corrupt(sorted.subList(from, Math.min(from + size, sorted.size())), corruption, seed, step));
-            }
-        }
-        float divisor = parts.stream().mapToInt(part -> part.positions().length).sum();
-        long realTokens = 0;
-        long positions = 0;
-        for (Corruption.Corrupted part : parts) {
-            positions += (long) part.batch().batch() * part.batch().seqLen();
-            realTokens += java.util.Arrays.stream(part.batch().lengths()).asLongStream().sum();
-        }
-        List<Supplier<Variable>> losses = new ArrayList<>();
-        for (int g = 0; g < parts.size(); g++) {
-            Corruption.Corrupted part = parts.get(g);
-            boolean first = g == 0;
-            long dropoutSeed = CounterRng.bits(seed, step, -1 - g);
-            losses.add(() -> {
-                peft.base().setDropoutSeed(dropoutSeed); // micro-batches must not share dropout masks
-                float[] ones = new float[part.positions().length];
-                Arrays.fill(ones, 1f);
-                Variable loss = peft.trainingLoss(part.batch(), part.times(), part.positions(), part.targets(), ones,
-                        divisor);
-                Variable regularization = first ? peft.regularization() : null;
-                return regularization == null ? loss : ElementwiseOps.add(loss, regularization);
-            });
-        }
-        return new StepLoss(losses, realTokens, positions);
+    StepLoss stepLoss(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
+        Corruption.Corrupted batch = corrupt(examples, corruption, seed, step);
+        long dropoutSeed = CounterRng.bits(seed, step, -1);
+        Supplier<Variable> loss = () -> {
+            peft.base().setDropoutSeed(dropoutSeed);
+            float[] ones = new float[batch.positions().length];
+            Arrays.fill(ones, 1f);
+            Variable crossEntropy = peft.trainingLoss(batch.batch(), batch.times(), batch.positions(), batch.targets(),
+                    ones, batch.positions().length);
+            Variable regularization = peft.regularization();
+            return regularization == null ? crossEntropy : ElementwiseOps.add(crossEntropy, regularization);
+        };
+        return new StepLoss(loss, batch.batch().sequences().tokens(), batch.batch().ids().length);
     }
 
-    /** A step's loss parts, and how many real tokens and how many positions ([PAD] included) they process. */
-    record StepLoss(List<Supplier<Variable>> parts, long realTokens, long positions) {
+    /** A step's loss, and how many real tokens and how many positions (padding included) it processes. */
+    record StepLoss(Supplier<Variable> loss, long realTokens, long positions) {
     }
 
     private Corruption.Corrupted corrupt(List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {

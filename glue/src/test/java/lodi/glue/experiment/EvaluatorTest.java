@@ -42,9 +42,10 @@ class EvaluatorTest {
         @Override
         public Tensor logits(TokenBatch batch, float[] times, int[] positions) {
             Tensor logits = Tensor.zeros(positions.length, vocabSize);
+            int[] rowOf = batch.rowOfPositions();
             for (int i = 0; i < positions.length; i++) {
-                int row = positions[i] / batch.seqLen();
-                int start = row * batch.seqLen();
+                int row = rowOf[positions[i]];
+                int start = batch.start(row);
                 int sepAt = start + 1;
                 while (batch.ids()[sepAt] != sep) {
                     sepAt++;
@@ -64,8 +65,9 @@ class EvaluatorTest {
         @Override
         public Tensor logits(TokenBatch batch, float[] times, int[] positions) {
             Tensor logits = Tensor.zeros(positions.length, vocabSize);
+            int[] rowOf = batch.rowOfPositions();
             for (int i = 0; i < positions.length; i++) {
-                int row = positions[i] / batch.seqLen();
+                int row = rowOf[positions[i]];
                 int first = batch.responsePositions(row)[0];
                 int length = positions[i] - first;
                 int responseLength = batch.responsePositions(row).length;

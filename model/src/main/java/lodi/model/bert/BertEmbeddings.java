@@ -27,16 +27,13 @@ final class BertEmbeddings extends Module {
         norm = registerModule("LayerNorm", new LayerNorm(d, (float) config.layerNormEps()));
     }
 
-    /** The batch's ids [B·S] → summed embeddings [B·S, D]. */
+    /** The batch's ids [T] → summed embeddings [T, D]; positions count from 0 in each row. */
     Variable forward(TokenBatch batch) {
-        if (batch.seqLen() > positionEmbeddings.weight().value().dim(0)) {
-            throw new IllegalArgumentException("sequence length " + batch.seqLen() + " exceeds max_position_embeddings "
+        if (batch.longestRow() > positionEmbeddings.weight().value().dim(0)) {
+            throw new IllegalArgumentException("sequence length " + batch.longestRow() + " exceeds max_position_embeddings "
                     + positionEmbeddings.weight().value().dim(0));
         }
-        int[] positions = new int[batch.ids().length];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = i % batch.seqLen();
-        }
+        int[] positions = batch.positionsInRow();
         Variable words = wordEmbeddings.forward(batch.ids());
         Variable sum = ElementwiseOps.add(words, positionEmbeddings.forward(positions));
         return ElementwiseOps.add(sum, tokenTypeEmbeddings.forward(batch.segments()));

@@ -7,12 +7,13 @@ import lodi.autograd.Linear;
 import lodi.autograd.Module;
 import lodi.autograd.UnaryModule;
 import lodi.autograd.Variable;
+import lodi.tensor.Sequences;
 
 /**
  * One transformer layer with HuggingFace BERT's parameter names: {@code attention.self.{query,key,value}},
  * {@code attention.output.{dense,LayerNorm}}, {@code intermediate.dense}, {@code output.{dense,LayerNorm}}.
  *
- * <p>R = B·S rows, D = hidden size, H = heads, F = intermediate (FFN) size.
+ * <p>T = flat positions, D = hidden size, H = heads, F = intermediate (FFN) size.
  */
 public final class BertLayer extends Module {
     final SelfAttention selfAttention;
@@ -41,10 +42,10 @@ public final class BertLayer extends Module {
         streamBase = BertInit.stream(name);
     }
 
-    /** x [B·S, D] → [B·S, D]; {@code keep} [B·S] marks real (non-padding) tokens. */
-    Variable forward(Variable x, int batch, boolean[] keep, long dropoutSeed) {
+    /** x [T, D] → [T, D]; attention stays within each of the {@code sequences} (rows of the batch). */
+    Variable forward(Variable x, Sequences sequences, long dropoutSeed) {
         Variable attentionIn = preLayerNorm ? attentionOutput.norm.forward(x) : x;
-        Variable context = selfAttention.forward(attentionIn, batch, heads, keep);
+        Variable context = selfAttention.forward(attentionIn, sequences, heads);
         x = attentionOutput.forward(context, x, dropoutSeed, streamBase);
         Variable ffnIn = preLayerNorm ? output.norm.forward(x) : x;
         Variable hidden = ElementwiseOps.gelu(intermediate.forward(ffnIn), gelu);
@@ -114,9 +115,9 @@ public final class BertLayer extends Module {
             value = registerModule("value", BertInit.linear(hidden, hidden, seed, name + ".value"));
         }
 
-        Variable forward(Variable x, int batch, int heads, boolean[] keep) {
-            return AttentionOps.scaledDotProductAttention(query.forward(x), key.forward(x), value.forward(x), batch,
-                    heads, keep);
+        Variable forward(Variable x, Sequences sequences, int heads) {
+            return AttentionOps.scaledDotProductAttention(query.forward(x), key.forward(x), value.forward(x),
+                    sequences, heads);
         }
     }
 

@@ -28,7 +28,7 @@ import lodi.tensor.Tensor;
  * {@code cls.predictions.bias}, ...), so a HuggingFace BERT checkpoint loads as the backbone; the diffusion
  * parts ({@code time_embedding.*}) are lodi's own.
  *
- * <p>B = batch, S = sequence, R = B·S rows, D = hidden size, N = scored rows, V = vocabulary.
+ * <p>B = batch rows, T = flat positions ({@link TokenBatch}), D = hidden size, N = scored positions, V = vocabulary.
  */
 public final class Denoiser extends Module implements MaskPredictor {
     private final DenoiserConfig config;
@@ -91,16 +91,10 @@ public final class Denoiser extends Module implements MaskPredictor {
     }
 
     /**
-     * The final hidden states [R, D]: the encoder's output with the timestep embedding added (where the
+     * The final hidden states [T, D]: the encoder's output with the timestep embedding added (where the
      * config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.
      */
     public Variable hidden(TokenBatch batch, float[] times) {
-        boolean[] keep = new boolean[batch.ids().length];
-        for (int b = 0; b < batch.batch(); b++) {
-            for (int s = 0; s < batch.lengths()[b]; s++) {
-                keep[b * batch.seqLen() + s] = true;
-            }
-        }
         Variable perRowTime = timeEmbedding == null ? null : broadcastRows(timeEmbedding.forward(steps(times)), batch);
         Variable x = embeddings.forward(batch);
         if (perRowTime != null && timeConditioning == TimeConditioning.INPUT) {
@@ -109,7 +103,7 @@ public final class Denoiser extends Module implements MaskPredictor {
         x = RandomOps.dropout(embeddings.norm.forward(x), (float) config.hiddenDropout(), dropoutSeed,
                 BertInit.stream("bert.embeddings"), isTraining());
         for (BertLayer layer : layers.items()) {
-            x = layer.forward(x, batch.batch(), keep, dropoutSeed);
+            x = layer.forward(x, batch.sequences(), dropoutSeed);
         }
         if (finalNorm != null) {
             x = finalNorm.forward(x);
@@ -120,7 +114,7 @@ public final class Denoiser extends Module implements MaskPredictor {
         return x;
     }
 
-    /** The output head on the scored rows only: hidden [R, D], flat positions [N] → logits [N, V]. */
+    /** The output head on the scored rows only: hidden [T, D], flat positions [N] → logits [N, V]. */
     public Variable logits(Variable hidden, int[] positions) {
         return head(ShapeOps.gatherRows(hidden, positions));
     }
@@ -183,11 +177,11 @@ public final class Denoiser extends Module implements MaskPredictor {
         return steps;
     }
 
-    /** perRow [B, D] → [B·S, D], row b repeated for each of its S positions. */
+    /** perRow [B, D] → [T, D], row b's vector at each of its positions (padding takes row 0's: never read). */
     private static Variable broadcastRows(Variable perRow, TokenBatch batch) {
-        int[] rowOf = new int[batch.ids().length];
+        int[] rowOf = batch.rowOfPositions();
         for (int i = 0; i < rowOf.length; i++) {
-            rowOf[i] = i / batch.seqLen();
+            rowOf[i] = Math.max(rowOf[i], 0);
         }
         return ShapeOps.gatherRows(perRow, rowOf);
     }

@@ -123,7 +123,7 @@ public final class Corruption {
         float[] times = new float[clean.batch()];
         List<Integer> positions = new ArrayList<>();
         for (int b = 0; b < clean.batch(); b++) {
-            int from = b * clean.seqLen();
+            int from = clean.start(b);
             int last = from + clean.lengths()[b] - 1;
             double time = schedule.sampleTime(CounterRng.uniform(REFERENCE_SEED, stream(exampleIds[b], 0, PURPOSE_TIME, 0), 0));
             times[b] = (float) time;
@@ -178,11 +178,12 @@ public final class Corruption {
         int[] targets = new int[count];
         float[] weights = new float[count];
         int n = 0;
+        int[] rowOf = clean.rowOfPositions();
         for (int i = 0; i < ids.length; i++) {
             if (masked[i]) {
                 positions[n] = i;
                 targets[n] = ids[i];
-                weights[n] = rowWeights[i / clean.seqLen()];
+                weights[n] = rowWeights[rowOf[i]];
                 ids[i] = special.mask();
                 n++;
             }
@@ -209,7 +210,7 @@ public final class Corruption {
     }
 
     private int[] candidates(TokenBatch clean, int b, boolean promptToo) {
-        int from = b * clean.seqLen();
+        int from = clean.start(b);
         return IntStream.range(from, from + clean.lengths()[b])
                 .filter(i -> clean.response()[i] ? response : promptToo && !special.isSpecial(clean.ids()[i]))
                 .toArray();

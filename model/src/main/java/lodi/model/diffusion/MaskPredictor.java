@@ -9,12 +9,13 @@ import lodi.tensor.Tensor;
  *
  * <p>Contract for implementations (the BERT-style denoiser and test fakes):
  * <ul>
- *   <li>{@code batch.ids()} holds [MASK] wherever the token is unknown; the predictor attends to every real
- *       position of a row ({@code batch.lengths()}), never to padding, and may use {@code batch.segments()}.</li>
+ *   <li>{@code batch.ids()} holds [MASK] wherever the token is unknown; the predictor attends to every position
+ *       of a row ({@code batch.sequences()}) and only to those, never to padding or another row, and may use
+ *       {@code batch.segments()}.</li>
  *   <li>{@code times[b] ∈ [0, 1]} is row b's diffusion time as defined by {@link NoiseSchedule} (0 clean,
  *       1 fully masked). A predictor that is not {@link #timeConditioned()} must ignore it: samplers rely on
  *       that to reuse a prediction when the tokens did not change.</li>
- *   <li>{@code positions} are flat indices {@code b * seqLen + s} in any order, possibly empty; row i of the
+ *   <li>{@code positions} are flat indices {@code batch.start(b) + s} in any order, possibly empty; row i of the
  *       result belongs to {@code positions[i]}. Predictors may score positions that are not [MASK] too
  *       (candidate scoring does not, but a caller may).</li>
  *   <li>The result is a fresh tensor [positions.length, vocabSize()] of unnormalised logits (log-softmax

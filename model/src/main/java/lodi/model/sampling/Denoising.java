@@ -62,7 +62,7 @@ final class Denoising {
 
     /** Runs steps k = K … 1 at time k/K, row by row, until nothing is masked; then returns the result. */
     SampleResult run(int steps, Rule rule) {
-        int seqLen = start.seqLen();
+        int[] rowOf = start.rowOfPositions();
         for (int k = steps; k >= 1; k--) {
             int[] positions = maskedPositions();
             if (positions.length == 0) {
@@ -72,12 +72,12 @@ final class Denoising {
             Tensor logits = predict(positions, time);
             int from = 0;
             while (from < positions.length) {
-                int row = positions[from] / seqLen;
+                int row = rowOf[positions[from]];
                 int end = from;
-                while (end < positions.length && positions[end] / seqLen == row) {
+                while (end < positions.length && rowOf[positions[end]] == row) {
                     end++;
                 }
-                Reveals reveals = rule.apply(new RowStep(k, time, row, rowKeys[row], row * seqLen, positions, from,
+                Reveals reveals = rule.apply(new RowStep(k, time, row, rowKeys[row], start.start(row), positions, from,
                         end, logits));
                 reveals.forEach(this::reveal);
                 if (tracing) {

@@ -130,7 +130,7 @@ public final class Pretrainer {
                             corrupted.positions().length);
                 }
                 return model.loss(hidden, corrupted.positions(), corrupted.targets(),
-                        perRowWeights(corrupted.positions(), clean.seqLen(), clean.batch()), clean.batch());
+                        perRowWeights(corrupted.positions(), clean), clean.batch());
             }).loss();
             losses.add(loss);
             if (listener != null) {
@@ -151,14 +151,15 @@ public final class Pretrainer {
     }
 
     /** 1/(masked tokens of its row) for each scored position [N], so that every row's weights sum to 1. */
-    private static float[] perRowWeights(int[] positions, int seqLen, int rows) {
-        int[] masked = new int[rows];
+    private static float[] perRowWeights(int[] positions, TokenBatch batch) {
+        int[] rowOf = batch.rowOfPositions();
+        int[] masked = new int[batch.batch()];
         for (int position : positions) {
-            masked[position / seqLen]++;
+            masked[rowOf[position]]++;
         }
         float[] weights = new float[positions.length];
         for (int n = 0; n < positions.length; n++) {
-            weights[n] = 1f / masked[positions[n] / seqLen];
+            weights[n] = 1f / masked[rowOf[positions[n]]];
         }
         return weights;
     }

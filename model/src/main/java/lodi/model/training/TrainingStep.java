@@ -39,31 +39,24 @@ public final class TrainingStep {
         this.clipNorm = clipNorm;
     }
 
-    /** Runs step {@code step} (0-based) and returns its loss and pre-clip gradient norm. */
-    public Result run(long step, Supplier<Variable> loss) {
-        return run(step, List.of(loss));
-    }
-
     /**
-     * Runs step {@code step} on a loss made of parts (micro-batches of one batch), each computed and
-     * back-propagated in turn so that their gradients add up before the one clip and update; the step's loss is
-     * the sum of the parts'.
+     * Runs step {@code step} (0-based) and returns its loss, pre-clip gradient norm, learning rate and where its
+     * time went.
      */
-    public Result run(long step, List<Supplier<Variable>> parts) {
+    public Result run(long step, Supplier<Variable> loss) {
+        long start = System.nanoTime();
         schedule.apply(optimizer, step);
-        double lossValue = 0;
-        for (Supplier<Variable> part : parts) {
-            Variable value = part.get();
-            double partValue = value.value().get(0);
-            if (!Double.isFinite(partValue)) {
-                lodi.autograd.Autograd.clearTape();
-                optimizer.zeroGrad();
-                throw new DivergedException("the loss is " + partValue + " at step " + (step + 1)
-                        + "; lower the learning rate or check the data (the run stopped here)");
-            }
-            value.backward();
-            lossValue += partValue;
+        Variable value = loss.get();
+        double lossValue = value.value().get(0);
+        if (!Double.isFinite(lossValue)) {
+            lodi.autograd.Autograd.clearTape();
+            optimizer.zeroGrad();
+            throw new DivergedException("the loss is " + lossValue + " at step " + (step + 1)
+                    + "; lower the learning rate or check the data (the run stopped here)");
         }
+        long forwardEnd = System.nanoTime();
+        value.backward();
+        long backwardEnd = System.nanoTime();
         double norm = clipNorm > 0 ? GradClip.clipGlobalNorm(trainable, clipNorm) : GradClip.globalNorm(trainable);
         if (!Double.isFinite(norm)) {
             optimizer.zeroGrad();
@@ -72,15 +65,27 @@ public final class TrainingStep {
         }
         optimizer.step();
         optimizer.zeroGrad();
-        return new Result(lossValue, norm, optimizer.learningRate());
+        long end = System.nanoTime();
+        return new Result(lossValue, norm, optimizer.learningRate(),
+                new Timing(forwardEnd - start, backwardEnd - forwardEnd, end - backwardEnd));
     }
 
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** One step's numbers: the loss, the gradient norm before clipping, the learning rate used. */
-    public record Result(double loss, double gradNorm, double learningRate) {
+    /** One step's numbers: the loss, the gradient norm before clipping, the learning rate used, its timing. */
+    public record Result(double loss, double gradNorm, double learningRate, Timing timing) {
+    }
+
+    /**
+     * A step's wall time in nanoseconds: the forward (the loss's computation), the backward, and the optimizer
+     * (clipping and the update).
+     */
+    public record Timing(long forwardNanos, long backwardNanos, long optimizerNanos) {
+        public long totalNanos() {
+            return forwardNanos + backwardNanos + optimizerNanos;
+        }
     }
 
     /** Training produced a NaN or infinite value; the message names the step. */

@@ -30,6 +30,7 @@ import lodi.model.sampling.Sampler;
 import lodi.model.sampling.TokenChoice;
 import lodi.model.training.Pretrainer;
 import lodi.model.training.TrainingStep;
+import lodi.tensor.Sequences;
 import lodi.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class DenoiserTest {
         Denoiser model = new Denoiser(tiny(50, 0.0), 1);
         TokenBatch batch = TokenBatch.of(List.of(new int[] {7, 8, 9}, new int[] {10}), List.of(new int[] {11}, new int[] {12}),
                 new lodi.model.SpecialTokens(0, 1, 2, 3, 4), 32);
-        Tensor logits = model.logits(batch, new float[] {0.5f, 0.5f}, new int[] {4, batch.seqLen() + 3});
+        Tensor logits = model.logits(batch, new float[] {0.5f, 0.5f}, new int[] {4, batch.start(1) + 3});
         assertArrayEquals(new int[] {2, 50}, logits.shape());
         assertEquals(0, Autograd.tapeSize(), "the predictor view records nothing");
     }
@@ -71,11 +72,11 @@ class DenoiserTest {
     void twoLayerTransformerBlockPassesTheGradientCheck() {
         DenoiserConfig config = tiny(20, 0.0);
         Denoiser model = new Denoiser(config, 3);
-        boolean[] keep = {true, true, true, true, true, true, true, false};
+        Sequences sequences = Sequences.padded(4, new int[] {4, 3});
         GradCheck.standard().check("two BERT layers", v -> {
             Variable x = v.get(0);
             for (BertLayer layer : model.layers()) {
-                x = layer.forward(x, 2, keep, 0);
+                x = layer.forward(x, sequences, 0);
             }
             return x;
         }, List.of(Init.normal(5, 0, 1f, 8, config.hiddenSize())));

@@ -90,7 +90,7 @@ class OnnxImportTest {
                     long[][] ids = new long[1][length];
                     long[][] mask = new long[1][length];
                     for (int s = 0; s < length; s++) {
-                        ids[0][s] = batch.ids()[b * batch.seqLen() + s];
+                        ids[0][s] = batch.ids()[batch.start(b) + s];
                         mask[0][s] = 1;
                     }
                     float[][] expected;
@@ -106,7 +106,7 @@ class OnnxImportTest {
                     for (int s = 0; s < length; s++) {
                         for (int d = 0; d < 384; d++) {
                             double e = expected[s][d];
-                            double got = hidden.at(b * batch.seqLen() + s, d);
+                            double got = hidden.at(batch.start(b) + s, d);
                             difference += (got - e) * (got - e);
                             norm += e * e;
                         }

@@ -18,6 +18,7 @@ import lodi.autograd.optim.LrSchedule;
 import lodi.model.TokenBatch;
 import lodi.model.io.Safetensors;
 import lodi.model.training.TrainingStep;
+import lodi.tensor.Sequences;
 import lodi.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -48,8 +49,8 @@ class PyTorchGoldenTest {
         JsonNode json = JsonMapper.builder().build().readTree(Files.readString(DIR.resolve("batch.json")));
         int batch = json.path("batch").intValue();
         int seq = json.path("seq").intValue();
-        TokenBatch tokens = new TokenBatch(ints(json.path("ids")), ints(json.path("segments")), batch, seq,
-                ints(json.path("lengths")), new boolean[batch * seq]);
+        TokenBatch tokens = new TokenBatch(ints(json.path("ids")), ints(json.path("segments")),
+                Sequences.padded(seq, ints(json.path("lengths"))), new boolean[batch * seq]);
         float[] times = new float[batch];
         for (int b = 0; b < batch; b++) {
             times[b] = json.path("times").get(b).floatValue();
@@ -78,9 +79,36 @@ class PyTorchGoldenTest {
         return worst / scale;
     }
 
+    /** The golden batch with its rows back to back (no padding) and its scored positions moved with them. */
+    private static Golden packed(Golden padded) {
+        TokenBatch batch = padded.batch();
+        int rows = batch.batch();
+        int[] lengths = batch.lengths();
+        Sequences sequences = Sequences.packed(lengths);
+        int[] ids = new int[sequences.end()];
+        int[] segments = new int[sequences.end()];
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(batch.ids(), batch.start(b), ids, sequences.starts()[b], lengths[b]);
+            System.arraycopy(batch.segments(), batch.start(b), segments, sequences.starts()[b], lengths[b]);
+        }
+        int[] rowOf = batch.rowOfPositions();
+        int[] positions = padded.positions().clone();
+        for (int n = 0; n < positions.length; n++) {
+            int row = rowOf[positions[n]];
+            positions[n] = positions[n] - batch.start(row) + sequences.starts()[row];
+        }
+        return new Golden(new TokenBatch(ids, segments, sequences, new boolean[ids.length]), padded.times(), positions,
+                padded.targets(), padded.json(), padded.expected());
+    }
+
     @Test
     void logitsLossAndEveryGradientMatchPyTorch() throws IOException {
         Golden g = golden();
+        assertMatchesPyTorch(g);
+        assertMatchesPyTorch(packed(g));
+    }
+
+    private static void assertMatchesPyTorch(Golden g) throws IOException {
         Denoiser model = Checkpoints.load(DIR);
         Variable logits = model.logits(model.hidden(g.batch(), g.times()), g.positions());
         Variable loss = LossOps.crossEntropy(logits, g.targets());

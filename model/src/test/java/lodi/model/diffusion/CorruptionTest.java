@@ -47,7 +47,7 @@ class CorruptionTest {
             if (c.batch().ids()[i] == SPECIAL.mask()) {
                 assertEquals(i, c.positions()[n]);
                 assertEquals(clean.ids()[i], c.targets()[n]);
-                float time = c.times()[i / clean.seqLen()];
+                float time = c.times()[clean.rowOfPositions()[i]];
                 assertEquals((float) NoiseSchedule.cosine(100).elboWeight(time), c.weights()[n], 0);
                 n++;
             }
@@ -90,8 +90,9 @@ class CorruptionTest {
         TokenBatch clean = batch(rows, 3, 2);
         Corruption.Corrupted c = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL).training(clean, ids(rows), 5, 0);
         int[] perRow = new int[rows];
+        int[] rowOf = clean.rowOfPositions();
         for (int position : c.positions()) {
-            perRow[position / clean.seqLen()]++;
+            perRow[rowOf[position]]++;
         }
         assertTrue(Arrays.stream(perRow).allMatch(k -> k >= 1), "a row with no masked token");
     }
@@ -131,7 +132,7 @@ class CorruptionTest {
                 assertFalse(SPECIAL.isSpecial(clean.ids()[position]), "masked a special token at " + position);
             }
             for (int b = 0; b < 2; b++) {
-                assertEquals(1 / c.times()[b], weightOfRow(c, b, clean.seqLen()), 1e-3);
+                assertEquals(1 / c.times()[b], weightOfRow(c, b, clean), 1e-3);
             }
         }
     }
@@ -139,21 +140,23 @@ class CorruptionTest {
     @Test
     void jointMasksPromptWordsAndEveryResponsePositionButNoOtherSpecialToken() {
         int pad = SPECIAL.pad();
-        TokenBatch clean = TokenBatch.of(List.of(new int[] {10, 11, 1, 12}, new int[] {13, 14}),
+        TokenBatch packed = TokenBatch.of(List.of(new int[] {10, 11, 1, 12}, new int[] {13, 14}),
                 List.of(new int[] {60, pad, pad}, new int[] {61, 62, 63}), SPECIAL, 16);
         Corruption corruption = Corruption.joint(NoiseSchedule.cosine(100), SPECIAL);
-        boolean[] everMasked = new boolean[clean.ids().length];
-        for (long draw = 0; draw < 200; draw++) {
-            for (int position : corruption.training(clean, new long[] {1, 2}, 9, draw).positions()) {
-                assertTrue(clean.response()[position] || !SPECIAL.isSpecial(clean.ids()[position]),
-                        "masked the special token " + clean.ids()[position] + " at " + position);
-                everMasked[position] = true;
+        for (TokenBatch clean : List.of(packed, packed.padded(pad))) {
+            boolean[] everMasked = new boolean[clean.ids().length];
+            for (long draw = 0; draw < 200; draw++) {
+                for (int position : corruption.training(clean, new long[] {1, 2}, 9, draw).positions()) {
+                    assertTrue(clean.response()[position] || !SPECIAL.isSpecial(clean.ids()[position]),
+                            "masked the special token " + clean.ids()[position] + " at " + position);
+                    everMasked[position] = true;
+                }
             }
-        }
-        for (int i = 0; i < clean.ids().length; i++) {
-            boolean maskable = i % clean.seqLen() < clean.lengths()[i / clean.seqLen()]
-                    && (clean.response()[i] || !SPECIAL.isSpecial(clean.ids()[i]));
-            assertEquals(maskable, everMasked[i], "position " + i + " (token " + clean.ids()[i] + ")");
+            int[] rowOf = clean.rowOfPositions();
+            for (int i = 0; i < clean.ids().length; i++) {
+                boolean maskable = rowOf[i] >= 0 && (clean.response()[i] || !SPECIAL.isSpecial(clean.ids()[i]));
+                assertEquals(maskable, everMasked[i], "position " + i + " (token " + clean.ids()[i] + ")");
+            }
         }
     }
 
@@ -166,8 +169,9 @@ class CorruptionTest {
         }
         Corruption.Corrupted half = Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 0.5).training(clean, ids(2000), 3, 0);
         boolean[] promptTouched = new boolean[2000];
+        int[] rowOf = clean.rowOfPositions();
         for (int position : half.positions()) {
-            promptTouched[position / clean.seqLen()] |= !clean.response()[position];
+            promptTouched[rowOf[position]] |= !clean.response()[position];
         }
         int whole = 0;
         for (boolean touched : promptTouched) {
@@ -178,9 +182,10 @@ class CorruptionTest {
         assertThrows(IllegalArgumentException.class, () -> Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 1.5));
     }
 
-    private static float weightOfRow(Corruption.Corrupted c, int row, int seqLen) {
+    private static float weightOfRow(Corruption.Corrupted c, int row, TokenBatch clean) {
+        int[] rowOf = clean.rowOfPositions();
         for (int n = 0; n < c.positions().length; n++) {
-            if (c.positions()[n] / seqLen == row) {
+            if (rowOf[c.positions()[n]] == row) {
                 return c.weights()[n];
             }
         }
@@ -210,10 +215,12 @@ class CorruptionTest {
         int cls = 0;
         int sep = 0;
         int words = 0;
+        int[] rowOf = clean.rowOfPositions();
+        int[] columnOf = clean.positionsInRow();
         for (int n = 0; n < c.positions().length; n++) {
             int position = c.positions()[n];
-            int row = position / clean.seqLen();
-            int column = position % clean.seqLen();
+            int row = rowOf[position];
+            int column = columnOf[position];
             assertEquals(clean.ids()[position], c.targets()[n]);
             assertEquals(SPECIAL.mask(), c.batch().ids()[position]);
             assertTrue(c.targets()[n] != pad, "a [PAD] is never scored");
@@ -228,7 +235,7 @@ class CorruptionTest {
         }
         assertTrue(cls > 50 && sep > 50 && words > 100, cls + " [CLS], " + sep + " [SEP], " + words + " label-word tokens");
         for (int i = 0; i < clean.ids().length; i++) {
-            int column = i % clean.seqLen();
+            int column = columnOf[i];
             if (column > 0 && column <= 4) {
                 assertEquals(clean.ids()[i], c.batch().ids()[i], "the prompt and its [SEP] stay whole");
             }

@@ -20,8 +20,9 @@ class CandidateScorerTest {
         @Override
         public Tensor logits(TokenBatch batch, float[] times, int[] positions) {
             Tensor out = Tensor.zeros(positions.length, VOCAB);
+            int[] rowOf = batch.rowOfPositions();
             for (int i = 0; i < positions.length; i++) {
-                int row = positions[i] / batch.seqLen();
+                int row = rowOf[positions[i]];
                 int j = positions[i] - batch.responsePositions(row)[0];
                 int[] label = candidates.get(truth[row]);
                 if (j < label.length) {
