@@ -143,8 +143,22 @@ public final class ElementwiseOps {
     public static Variable gelu(Variable x, GeluApproximation approximation) {
         return switch (approximation) {
             case TANH -> pointwise(x, Activations::geluTanh, Activations::geluTanhBackward);
-            case ERF -> pointwise(x, Activations::geluErf, Activations::geluErfBackward);
+            case ERF -> geluErf(x);
         };
+    }
+
+    /** y = x·Φ(x); the forward keeps Φ(x) for the backward, which then only needs φ(x). */
+    private static Variable geluErf(Variable x) {
+        Tensor xv = x.value();
+        Tensor y = Tensor.zeros(xv.shape());
+        int n = y.size();
+        float[] cdf = Autograd.gradEnabled() && x.requiresGrad() ? new float[n] : null;
+        Activations.geluErf(n, xv.data(), xv.offset(), y.data(), y.offset(), cdf, 0);
+        return Variable.op(y, dy -> {
+            // inverts y = x·Φ(x): dx += dy·(Φ(x) + x·φ(x)), Φ(x) as the forward saved it
+            Tensor dx = x.gradBuffer();
+            Activations.geluErfBackward(n, xv.data(), xv.offset(), cdf, 0, dy.data(), dy.offset(), dx.data(), dx.offset());
+        }, x);
     }
 
     public static Variable relu(Variable x) {

@@ -116,14 +116,29 @@ public final class Activations {
 
     // ---- GELU, exact: y = x·Φ(x), Φ(x) = ½erfc(−x/√2) ---------------------------------------------------
 
-    public static void geluErf(int n, float[] x, int xOff, float[] y, int yOff) {
-        forward(Activations::geluErfVector, Activations::geluErfScalar, n, x, xOff, y, yOff);
+    /**
+     * y = x·Φ(x); when {@code cdf} is not null it receives Φ(x), which {@link #geluErfBackward} reads instead of
+     * computing the erfc fit again.
+     */
+    public static void geluErf(int n, float[] x, int xOff, float[] y, int yOff, float[] cdf, int cdfOff) {
+        boolean vector = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (vector) {
+                geluErfVector(to - from, x, xOff + from, y, yOff + from, cdf, cdfOff + from);
+            } else {
+                geluErfScalar(to - from, x, xOff + from, y, yOff + from, cdf, cdfOff + from);
+            }
+        });
     }
 
-    static void geluErfScalar(int n, float[] x, int xOff, float[] y, int yOff) {
+    static void geluErfScalar(int n, float[] x, int xOff, float[] y, int yOff, float[] cdf, int cdfOff) {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
-            y[yOff + i] = (float) (v * normalCdf(v));
+            double phi = normalCdf(v);
+            y[yOff + i] = (float) (v * phi);
+            if (cdf != null) {
+                cdf[cdfOff + i] = (float) phi;
+            }
         }
     }
 
@@ -132,7 +147,7 @@ public final class Activations {
      * Numerical Recipes §6.2, fractional error below 1.2e-7 for all z ≥ 0). Computing Φ for x &lt; 0 as
      * ½erfc(z) and for x ≥ 0 as 1 − ½erfc(z) keeps the relative accuracy in the far negative tail.
      */
-    static void geluErfVector(int n, float[] x, int xOff, float[] y, int yOff) {
+    static void geluErfVector(int n, float[] x, int xOff, float[] y, int yOff, float[] cdf, int cdfOff) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
@@ -143,40 +158,47 @@ public final class Activations {
                 p = p.fma(t, FloatVector.broadcast(F, ERFC_FIT[k]));
             }
             FloatVector halfErfc = VectorMath.exp(z.neg().fma(z, p)).mul(t).mul(0.5f);
-            FloatVector cdf = halfErfc.neg().add(1f).blend(halfErfc, v.compare(VectorOperators.LT, 0f));
-            v.mul(cdf).intoArray(y, yOff + i, m);
+            FloatVector phi = halfErfc.neg().add(1f).blend(halfErfc, v.compare(VectorOperators.LT, 0f));
+            v.mul(phi).intoArray(y, yOff + i, m);
+            if (cdf != null) {
+                phi.intoArray(cdf, cdfOff + i, m);
+            }
         }
     }
 
-    /** Inverts y = x·Φ(x): dx += dy·(Φ(x) + x·φ(x)), φ(x) = exp(−x²/2)/√(2π). */
-    public static void geluErfBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        backward(Activations::geluErfBackwardVector, Activations::geluErfBackwardScalar, n, x, xOff, dy, dyOff,
-                dx, dxOff);
+    /**
+     * Inverts y = x·Φ(x): dx += dy·(Φ(x) + x·φ(x)), φ(x) = exp(−x²/2)/√(2π), with Φ(x) as the forward saved it in
+     * {@code cdf}.
+     */
+    public static void geluErfBackward(int n, float[] x, int xOff, float[] cdf, int cdfOff, float[] dy, int dyOff,
+                                       float[] dx, int dxOff) {
+        boolean vector = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (vector) {
+                geluErfBackwardVector(to - from, x, xOff + from, cdf, cdfOff + from, dy, dyOff + from, dx, dxOff + from);
+            } else {
+                geluErfBackwardScalar(to - from, x, xOff + from, cdf, cdfOff + from, dy, dyOff + from, dx, dxOff + from);
+            }
+        });
     }
 
-    static void geluErfBackwardScalar(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    static void geluErfBackwardScalar(int n, float[] x, int xOff, float[] cdf, int cdfOff, float[] dy, int dyOff,
+                                      float[] dx, int dxOff) {
         for (int i = 0; i < n; i++) {
             double v = x[xOff + i];
             double pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
-            dx[dxOff + i] += (float) (dy[dyOff + i] * (normalCdf(v) + v * pdf));
+            dx[dxOff + i] += (float) (dy[dyOff + i] * (cdf[cdfOff + i] + v * pdf));
         }
     }
 
-    static void geluErfBackwardVector(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    static void geluErfBackwardVector(int n, float[] x, int xOff, float[] cdf, int cdfOff, float[] dy, int dyOff,
+                                      float[] dx, int dxOff) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
             FloatVector z = v.abs().mul(INV_SQRT_2_F);
-            FloatVector t = FloatVector.broadcast(F, 1f).div(z.fma(0.5f, 1f));
-            FloatVector p = FloatVector.broadcast(F, ERFC_FIT[0]);
-            for (int k = 1; k < ERFC_FIT.length; k++) {
-                p = p.fma(t, FloatVector.broadcast(F, ERFC_FIT[k]));
-            }
-            FloatVector zz = z.mul(z);
-            FloatVector halfErfc = VectorMath.exp(z.neg().fma(z, p)).mul(t).mul(0.5f);
-            FloatVector cdf = halfErfc.neg().add(1f).blend(halfErfc, v.compare(VectorOperators.LT, 0f));
-            FloatVector pdf = VectorMath.exp(zz.neg()).mul(INV_SQRT_2PI_F);
-            FloatVector slope = v.fma(pdf, cdf);
+            FloatVector pdf = VectorMath.exp(z.mul(z).neg()).mul(INV_SQRT_2PI_F);
+            FloatVector slope = v.fma(pdf, FloatVector.fromArray(F, cdf, cdfOff + i, m));
             FloatVector.fromArray(F, dy, dyOff + i, m).fma(slope, FloatVector.fromArray(F, dx, dxOff + i, m))
                     .intoArray(dx, dxOff + i, m);
         }

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Attention}.
  *
  * <p>Every product below is a sequence of whole MR×NR micro-kernel tiles with no tails: a head's
- * rows are packed into zero-padded scratch (rows and head dim rounded up to NR); the backward reads them in
+ * rows are packed into zero-padded scratch (the rows that are tile rows rounded up to MR, those that are tile
+ * columns and the head dim to NR); the backward reads them in
  * place (row stride D) when Dh and S are multiples of NR, which measured faster there (and slower in the
  * forward). The transposed operands (scale·K)ᵀ, (scale·Q)ᵀ and dOᵀ are always packed. Packing is O(S·Dh),
  * the products O(S²·Dh).
@@ -19,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionVector {
     private static final VectorSpecies<Float> F = AttentionTiles.F;
     private static final int LANES = AttentionTiles.LANES;
+    private static final int MR = AttentionTiles.MR;
     private static final int NR = AttentionTiles.NR;
     private static final int ROW_BLOCK = AttentionTiles.ROW_BLOCK;
     private static final int COL_BLOCK = AttentionTiles.COL_BLOCK;
@@ -41,9 +43,10 @@ final class AttentionVector {
             }
             int first = sequences.starts()[b];
             int headBase = first * d + head * headDim;
-            int sp = roundUp(seq, NR);
-            int kp = sp;
-            AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(sp, dp);
+            // queries are tile rows here (whole MR rows suffice), keys tile columns (whole NR columns)
+            int sp = roundUp(seq, MR);
+            int kp = roundUp(seq, NR);
+            AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(kp, dp);
             packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);
             packColumns(k, kOff + headBase, d, seq, headDim, scale, w.kCols, kp);
             packRows(v, vOff + headBase, d, seq, headDim, w.vRows, kp, dp);
@@ -143,8 +146,9 @@ final class AttentionVector {
             }
             int first = sequences.starts()[b];
             int headBase = first * d + head * headDim;
+            // keys are tile rows here (whole MR rows suffice), queries tile columns (whole NR columns)
             int sp = roundUp(seq, NR);
-            int kp = sp;
+            int kp = roundUp(seq, MR);
             AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(sp, dp);
             // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
             // queries against the per-query lse and D, and dK, dV accumulate as plain row products.

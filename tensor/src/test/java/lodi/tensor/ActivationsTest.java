@@ -24,8 +24,12 @@ class ActivationsTest {
     private static final Kind[] KINDS = {
         new Kind("geluTanh", Activations::geluTanhScalar, Activations::geluTanhVector,
                 Activations::geluTanhBackwardScalar, Activations::geluTanhBackwardVector),
-        new Kind("geluErf", Activations::geluErfScalar, Activations::geluErfVector,
-                Activations::geluErfBackwardScalar, Activations::geluErfBackwardVector),
+        new Kind("geluErf", (n, x, xo, y, yo) -> Activations.geluErfScalar(n, x, xo, y, yo, null, 0),
+                (n, x, xo, y, yo) -> Activations.geluErfVector(n, x, xo, y, yo, null, 0),
+                (n, x, xo, dy, dyo, dx, dxo) -> Activations.geluErfBackwardScalar(n, x, xo, cdf(n, x, xo, false), 0,
+                        dy, dyo, dx, dxo),
+                (n, x, xo, dy, dyo, dx, dxo) -> Activations.geluErfBackwardVector(n, x, xo, cdf(n, x, xo, true), 0,
+                        dy, dyo, dx, dxo)),
         new Kind("relu", Activations::reluScalar, Activations::reluVector,
                 Activations::reluBackwardScalar, Activations::reluBackwardVector),
         new Kind("silu", Activations::siluScalar, Activations::siluVector,
@@ -33,6 +37,18 @@ class ActivationsTest {
         new Kind("tanh", Activations::tanhScalar, Activations::tanhVector,
                 Activations::tanhBackwardScalar, Activations::tanhBackwardVector),
     };
+
+    /** Φ(x) as each path's GELU-erf forward saves it for the backward. */
+    private static float[] cdf(int n, float[] x, int xOff, boolean vector) {
+        float[] cdf = new float[n];
+        float[] y = new float[n];
+        if (vector) {
+            Activations.geluErfVector(n, x, xOff, y, 0, cdf, 0);
+        } else {
+            Activations.geluErfScalar(n, x, xOff, y, 0, cdf, 0);
+        }
+        return cdf;
+    }
 
     /**
      * Vector against the double-precision scalar reference, inputs N(0, 3²) (reaching the saturated tails):
@@ -121,7 +137,7 @@ class ActivationsTest {
         assertEquals(4.069520174449590e-04, Activations.erfc(2.5), 1e-17);
         assertEquals(7.430983723414128e-07, Activations.erfc(3.5), 1e-20);
         float[] y = new float[2];
-        Activations.geluErfScalar(2, new float[] {1f, -3f}, 0, y, 0);
+        Activations.geluErfScalar(2, new float[] {1f, -3f}, 0, y, 0, null, 0);
         assertEquals(0.8413447460685429f, y[0], 1e-7f);
         assertEquals(-3 * 0.0013498980316301035, y[1], 1e-9);
         Activations.geluTanhScalar(1, new float[] {1f}, 0, y, 0);

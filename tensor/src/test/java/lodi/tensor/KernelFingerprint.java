@@ -50,7 +50,11 @@ final class KernelFingerprint {
         hashes.put("layerNorm", hash(y, mean, rstd, dx, dgamma, dbeta));
 
         hashes.put("geluTanh", pointwise(x, dy, Activations::geluTanh, Activations::geluTanhBackward));
-        hashes.put("geluErf", pointwise(x, dy, Activations::geluErf, Activations::geluErfBackward));
+        float[] cdf = new float[N];
+        Activations.geluErf(N, x, 0, y, 0, cdf, 0);
+        dx = new float[N];
+        Activations.geluErfBackward(N, x, 0, cdf, 0, dy, 0, dx, 0);
+        hashes.put("geluErf", hash(y, cdf, dx));
         hashes.put("silu", pointwise(x, dy, Activations::silu, Activations::siluBackward));
         hashes.put("tanh", pointwise(x, dy, Activations::tanh, Activations::tanhBackward));
 

@@ -23,6 +23,7 @@ public class ActivationsBenchmark extends LodiBenchmark {
     float[] y;
     float[] dy;
     float[] dx;
+    private float[] cdf;
 
     @Setup
     public void setUp() {
@@ -51,8 +52,19 @@ public class ActivationsBenchmark extends LodiBenchmark {
 
     @Benchmark
     public float[] geluErf() {
-        Activations.geluErf(n, x, 0, y, 0);
+        Activations.geluErf(n, x, 0, y, 0, null, 0);
         return y;
+    }
+
+    /** The backward from the Φ(x) the forward saved (set up once, as training's forward does). */
+    @Benchmark
+    public float[] geluErfBackward() {
+        if (cdf == null) {
+            cdf = new float[n];
+            Activations.geluErf(n, x, 0, y, 0, cdf, 0);
+        }
+        Activations.geluErfBackward(n, x, 0, cdf, 0, dy, 0, dx, 0);
+        return dx;
     }
 
     @Benchmark
