@@ -1,6 +1,8 @@
 package lodi.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import lodi.autograd.optim.LrSchedule;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.bert.DenoiserConfig;
+import lodi.model.training.TrainingLoop;
 import lodi.model.training.TrainingStep;
 import lodi.peft.Peft;
 import lodi.peft.PeftConfig;
@@ -31,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
  * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
- * gradient clipping, AdamW, through the training loop's own {@link TrainingStep}. Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
+ * gradient clipping, AdamW, through the training loop itself ({@link TrainingLoop}). Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
  * Two warm-up steps, then the median of the timed steps; the table also splits the median step into forward,
  * backward and optimizer time.
  */
@@ -141,23 +144,31 @@ public final class StepBench implements Runnable {
         }
         float[] ones = new float[positions.length];
         Arrays.fill(ones, 1f);
-        // the training loop's own step (TrainingStep), as fine-tuning and pretraining run it
+        // the training loop itself (TrainingLoop, TrainingStep), as fine-tuning and pretraining run it
         TrainingStep trainingStep = new TrainingStep(trainable.values(), optimizer, LrSchedule.constant(1e-4, 0), 1.0);
-        double[][] samples = new double[4][steps];
-        for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+        int positionCount = batch * seq;
+        TrainingLoop.Batches batches = step -> new TrainingLoop.Work(() -> {
             model.base().setDropoutSeed(step);
-            TrainingStep.Timing timing = trainingStep.run(step, () -> {
-                Variable loss = model.trainingLoss(masked, times, positions, targets, ones, positions.length);
-                Variable penalty = model.regularization();
-                return penalty == null ? loss : ElementwiseOps.add(loss, penalty);
-            }).timing();
+            Variable loss = model.trainingLoss(masked, times, positions, targets, ones, positions.length);
+            Variable penalty = model.regularization();
+            return penalty == null ? loss : ElementwiseOps.add(loss, penalty);
+        }, positionCount, positionCount, batch);
+        double[][] samples = new double[4][steps];
+        TrainingLoop.Listener timings = (step, work, result) -> {
             if (step >= WARMUP_STEPS) {
-                int i = step - WARMUP_STEPS;
+                int i = (int) step - WARMUP_STEPS;
+                TrainingStep.Timing timing = result.timing();
                 samples[0][i] = timing.totalNanos() / 1e6;
                 samples[1][i] = timing.forwardNanos() / 1e6;
                 samples[2][i] = timing.backwardNanos() / 1e6;
                 samples[3][i] = timing.optimizerNanos() / 1e6;
             }
+            return true;
+        };
+        try {
+            new TrainingLoop(trainingStep).run(0, WARMUP_STEPS + steps, batches, timings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the listener writes nothing
         }
         return new Timing(median(samples[0]), median(samples[1]), median(samples[2]), median(samples[3]));
     }

@@ -19,28 +19,49 @@ final class RunHistory {
     }
 
     /**
-     * What the training steps processed and how long they took (evaluations excluded): real tokens, positions
-     * including [PAD], and seconds; for {@code training_summary.json}'s {@code throughput}.
+     * What the training steps processed and how long they took (batch building, evaluations and checkpoints
+     * excluded): real tokens, positions the kernels processed (padding included, as {@code lodi bench step} counts
+     * them), rows, and seconds; for {@code training_summary.json}'s {@code throughput}.
      */
     static final class Throughput {
         long realTokens;
         long positions;
+        long rows;
         double stepSeconds;
 
-        void add(long tokens, long processed, double seconds) {
+        void add(long tokens, long processed, int batchRows, double seconds) {
             realTokens += tokens;
             positions += processed;
+            rows += batchRows;
             stepSeconds += seconds;
         }
 
-        /** {@code real_tokens_per_second}, {@code positions_per_second}, {@code real_token_share} and the totals. */
+        double tokensPerSecond() {
+            return stepSeconds > 0 ? realTokens / stepSeconds : 0;
+        }
+
+        double positionsPerSecond() {
+            return stepSeconds > 0 ? positions / stepSeconds : 0;
+        }
+
+        /** The mean processed row length (positions per row). */
+        double meanSequenceLength() {
+            return rows > 0 ? (double) positions / rows : 0;
+        }
+
+        /**
+         * {@code tokens_per_second} (real tokens), {@code positions_per_second}, {@code mean_sequence_length},
+         * {@code real_token_share} and the totals.
+         */
         ObjectNode toJson() {
             ObjectNode node = Presets.JSON.createObjectNode();
             node.put("real_tokens", realTokens);
             node.put("positions", positions);
+            node.put("rows", rows);
             node.put("step_seconds", stepSeconds);
-            node.put("real_tokens_per_second", stepSeconds > 0 ? realTokens / stepSeconds : 0);
-            node.put("positions_per_second", stepSeconds > 0 ? positions / stepSeconds : 0);
+            node.put("tokens_per_second", tokensPerSecond());
+            node.put("positions_per_second", positionsPerSecond());
+            node.put("mean_sequence_length", meanSequenceLength());
             node.put("real_token_share", positions > 0 ? (double) realTokens / positions : 0);
             return node;
         }
@@ -49,6 +70,7 @@ final class RunHistory {
             Throughput throughput = new Throughput();
             throughput.realTokens = node.path("real_tokens").longValue();
             throughput.positions = node.path("positions").longValue();
+            throughput.rows = node.path("rows").longValue();
             throughput.stepSeconds = node.path("step_seconds").doubleValue();
             return throughput;
         }
@@ -58,6 +80,20 @@ final class RunHistory {
     final List<Evaluation> evaluations = new ArrayList<>();
     double wallSeconds;
     Throughput throughput = new Throughput();
+    /** When this process's share of {@link #wallSeconds} last started counting (not saved). */
+    private long lapStart;
+
+    /** Starts counting this process's training time (a resumed run adds to what earlier processes counted). */
+    void startSession() {
+        lapStart = System.nanoTime();
+    }
+
+    /** Adds the time since the last lap (or the session's start) to {@link #wallSeconds}, before a checkpoint. */
+    void endLap() {
+        long now = System.nanoTime();
+        wallSeconds += (now - lapStart) / 1e9;
+        lapStart = now;
+    }
 
     /** The evaluation with the highest token-level accuracy (the first of equals). */
     Evaluation best() {

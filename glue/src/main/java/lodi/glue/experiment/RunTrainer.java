@@ -26,6 +26,7 @@ import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.Corruption;
 import lodi.model.io.AtomicFiles;
+import lodi.model.training.TrainingLoop;
 import lodi.model.training.TrainingState;
 import lodi.model.training.TrainingStep;
 import lodi.peft.Peft;
@@ -130,32 +131,27 @@ public final class RunTrainer {
         Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
                 settings.mixture() == Choices.Mixture.PROPORTIONAL ? 1.0 : settings.mixtureTemperature(), seed);
 
-        RunHistory history = new RunHistory();
-        long start = 0;
         TrainingState saved = TrainingState.load(dir.resolve(CHECKPOINT));
+        RunHistory history = saved == null ? new RunHistory() : RunHistory.fromJson(saved.extra());
+        long start = 0;
         if (saved != null) {
             saved.weights().forEach((name, tensor) -> trainable.get(name).value().copyFrom(tensor));
             optimizer.loadState(saved.optimizer());
-            history = RunHistory.fromJson(saved.extra());
             start = saved.step();
             out.println(dir.getFileName() + ": resuming from step " + start);
         }
         invocation.recordAttempt(dir, start);
-        long sessionStart = System.nanoTime();
+        history.startSession();
         CountDownLatch stopping = GracefulStop.begin();
+        long done;
         try (ProgressReporter.Meter progress = experiment.progress().start(method.id() + " seed " + seed, steps)) {
             progress.step(start);
-            for (long step = start; step < steps; step++) {
-                List<Encoder.Encoded> examples = mixture.batch(step);
+            TrainingLoop.Batches batches = step -> {
                 peft.train(true);
-                TrainingStep.Result result;
-                StepLoss loss = stepLoss(peft, examples, corruption, seed, step);
-                try {
-                    result = trainingStep.run(step, loss.loss());
-                } catch (TrainingStep.DivergedException e) {
-                    throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
-                }
-                history.throughput.add(loss.realTokens(), loss.positions(), result.timing().totalNanos() / 1e9);
+                return stepWork(peft, mixture.batch(step), corruption, seed, step);
+            };
+            TrainingLoop.Listener listener = (step, work, result) -> {
+                history.throughput.add(work.tokens(), work.positions(), work.rows(), result.timing().totalNanos() / 1e9);
                 history.steps.add(new RunHistory.Step(step + 1, result.loss(), result.learningRate(), result.gradNorm()));
                 progress.step(1, String.format(Locale.ROOT, "loss %.3f", result.loss()));
                 boolean last = step + 1 == steps;
@@ -172,8 +168,7 @@ public final class RunTrainer {
                 }
                 boolean stop = !last && GracefulStop.requested();
                 if (evaluate || stop) {
-                    history.wallSeconds += (System.nanoTime() - sessionStart) / 1e9;
-                    sessionStart = System.nanoTime();
+                    history.endLap();
                     Map<String, Tensor> weights = new LinkedHashMap<>();
                     trainable.forEach((name, p) -> weights.put(name, p.value()));
                     new TrainingState(step + 1, weights, optimizer.state(), history.toJson()).save(dir.resolve(CHECKPOINT));
@@ -182,25 +177,31 @@ public final class RunTrainer {
                     out.println(dir.getFileName() + ": stopped on request after step " + (step + 1)
                             + ", checkpoint saved; run the same command again to resume");
                     out.flush();
-                    return new Outcome(dir, false, false);
                 }
-                if (step + 1 == stopAfter && !last) {
-                    return new Outcome(dir, false, false);
-                }
+                return !stop && step + 1 != stopAfter;
+            };
+            try {
+                done = new TrainingLoop(trainingStep).run(start, steps, batches, listener);
+            } catch (TrainingStep.DivergedException e) {
+                throw new TrainingStep.DivergedException(dir.getFileName() + ": " + e.getMessage());
             }
         } finally {
             GracefulStop.end(stopping);
+        }
+        if (done < steps) {
+            return new Outcome(dir, false, false);
         }
         finish(dir, peft, history, steps);
         return new Outcome(dir, false, true);
     }
 
     /**
-     * The step's loss over {@code examples}: cross-entropy over the masked positions plus the method's
+     * The step's work over {@code examples}: cross-entropy over the masked positions plus the method's
      * regularisation, through the method's fused loss (the [N, V] logits are never materialised). The examples
      * are one batch in mixture order, their rows back to back with no padding.
      */
-    StepLoss stepLoss(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
+    private TrainingLoop.Work stepWork(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed,
+                                       long step) {
         Corruption.Corrupted batch = corrupt(examples, corruption, seed, step);
         long dropoutSeed = CounterRng.bits(seed, step, -1);
         Supplier<Variable> loss = () -> {
@@ -212,11 +213,8 @@ public final class RunTrainer {
             Variable regularization = peft.regularization();
             return regularization == null ? crossEntropy : ElementwiseOps.add(crossEntropy, regularization);
         };
-        return new StepLoss(loss, batch.batch().sequences().tokens(), batch.batch().ids().length);
-    }
-
-    /** A step's loss, and how many real tokens and how many positions (padding included) it processes. */
-    record StepLoss(Supplier<Variable> loss, long realTokens, long positions) {
+        TokenBatch rows = batch.batch();
+        return new TrainingLoop.Work(loss, rows.sequences().tokens(), rows.ids().length, rows.batch());
     }
 
     private Corruption.Corrupted corrupt(List<Encoder.Encoded> examples, Corruption corruption, int seed, long step) {
@@ -247,6 +245,9 @@ public final class RunTrainer {
         out.printf(Locale.ROOT, "%s: token accuracy best %.2f%% (step %d), final %.2f%%; generation accuracy %.2f%%; %.0f s%n",
                 dir.getFileName(), 100 * best.metrics().get(Metrics.TOKEN_ACCURACY), best.step(), 100 * last.metrics().get(Metrics.TOKEN_ACCURACY),
                 100 * last.metrics().get(Metrics.GENERATION_ACCURACY), history.wallSeconds);
+        RunHistory.Throughput speed = history.throughput;
+        out.printf(Locale.ROOT, "%s: training steps %.0f tokens/s, %.0f positions/s, mean row %.1f positions%n",
+                dir.getFileName(), speed.tokensPerSecond(), speed.positionsPerSecond(), speed.meanSequenceLength());
         out.flush();
     }
 

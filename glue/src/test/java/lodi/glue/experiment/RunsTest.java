@@ -41,6 +41,16 @@ class RunsTest {
             assertTrue(summary.path("best_metric").isNumber());
             assertEquals(40, summary.path("total_steps").intValue());
             assertTrue(summary.path("training_wall_clock_seconds").doubleValue() > 0);
+            JsonNode throughput = summary.path("throughput");
+            int batchSize = Presets.load("smoke", List.of()).training().batchSize();
+            assertEquals(40L * batchSize, throughput.path("rows").longValue(), "rows of 40 steps");
+            assertEquals(throughput.path("real_tokens").longValue(), throughput.path("positions").longValue(),
+                    "packed rows: every processed position is a real token");
+            assertEquals(1.0, throughput.path("real_token_share").doubleValue());
+            assertEquals((double) throughput.path("positions").longValue() / throughput.path("rows").longValue(),
+                    throughput.path("mean_sequence_length").doubleValue(), 1e-9);
+            assertTrue(throughput.path("tokens_per_second").doubleValue() > 0
+                    && throughput.path("positions_per_second").doubleValue() > 0, throughput.toString());
             JsonNode metrics = summary.path("final_eval_metrics");
             for (String key : List.of("accuracy", "generation_accuracy", "sst2_generation_accuracy", "qnli_generation_accuracy",
                     "mrpc_generation_accuracy", "mrpc_generation_f1", "sst2_accuracy", "qnli_accuracy", "mrpc_accuracy", "loss",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import lodi.autograd.LossOps;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
@@ -108,7 +109,7 @@ public final class Pretrainer {
             }
         }
         List<Double> losses = new ArrayList<>();
-        for (long step = start; step < settings.steps(); step++) {
+        TrainingLoop.Batches batches = step -> {
             List<int[]> chosen = new ArrayList<>(settings.batchSize());
             List<int[]> chosenResponses = new ArrayList<>(settings.batchSize());
             long[] ids = new long[settings.batchSize()];
@@ -122,8 +123,8 @@ public final class Pretrainer {
             TokenBatch clean = responses == null ? TokenBatch.plain(chosen, special, settings.maxLength())
                     : TokenBatch.of(chosen, chosenResponses, special, settings.maxLength());
             Corruption.Corrupted corrupted = corruption.training(clean, ids, settings.seed(), step);
-            model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
-            double loss = trainingStep.run(step, () -> {
+            Supplier<Variable> loss = () -> {
+                model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
                 Variable hidden = model.hidden(corrupted.batch(), corrupted.times());
                 if (objective.elboWeights()) {
                     return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
@@ -131,17 +132,21 @@ public final class Pretrainer {
                 }
                 return model.loss(hidden, corrupted.positions(), corrupted.targets(),
                         perRowWeights(corrupted.positions(), clean), clean.batch());
-            }).loss();
-            losses.add(loss);
+            };
+            return new TrainingLoop.Work(loss, clean.sequences().tokens(), clean.ids().length, clean.batch());
+        };
+        new TrainingLoop(trainingStep).run(start, settings.steps(), batches, (step, work, result) -> {
+            losses.add(result.loss());
             if (listener != null) {
-                listener.afterStep(step, settings.steps(), loss);
+                listener.afterStep(step, settings.steps(), result.loss());
             }
             boolean last = step + 1 == settings.steps();
             if (checkpoint != null && (last || (settings.checkpointEvery() > 0 && (step + 1) % settings.checkpointEvery() == 0))) {
                 ObjectNode extra = JsonMapper.builder().build().createObjectNode();
                 new TrainingState(step + 1, model.stateDict(), optimizer.state(), extra).save(checkpoint);
             }
-        }
+            return true;
+        });
         if (runDir != null) {
             Checkpoints.save(model, runDir.resolve("model"));
             TrainingState.delete(checkpoint); // the model is all that is needed from here on
