@@ -179,9 +179,7 @@ public final class StepBench implements Runnable {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = 1000 + (int) Long.remainderUnsigned(CounterRng.bits(7, 0, i), vocab - 1000);
         }
-        int[] lengths = new int[batch];
-        Arrays.fill(lengths, seq);
-        return new TokenBatch(ids, new int[batch * seq], Sequences.packed(lengths), new boolean[batch * seq]);
+        return new TokenBatch(ids, new int[batch * seq], Sequences.uniform(batch, seq), new boolean[batch * seq]);
     }
 
     /** A fixed 15% of the flat positions (at least one), in increasing order. */

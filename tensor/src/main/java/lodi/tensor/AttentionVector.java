@@ -146,12 +146,12 @@ final class AttentionVector {
             }
             int first = sequences.starts()[b];
             int headBase = first * d + head * headDim;
-            // keys are tile rows here (whole MR rows suffice), queries tile columns (whole NR columns)
+            // Keys are the tile rows here (whole MR rows suffice) and queries the columns (whole NR columns), so
+            // the exp and dS steps vectorise over queries against the per-query lse and D, and dK, dV accumulate
+            // as plain row products.
             int sp = roundUp(seq, NR);
             int kp = roundUp(seq, MR);
             AttentionWorkspace w = AttentionWorkspace.PER_THREAD.get().ensure(sp, dp);
-            // Keys are the tile rows here and queries the columns, so the exp and dS steps vectorise over
-            // queries against the per-query lse and D, and dK, dV accumulate as plain row products.
             boolean inPlace = dp == headDim && sp == seq;
             if (!inPlace) {
                 packRows(q, qOff + headBase, d, seq, headDim, w.qRows, sp, dp);

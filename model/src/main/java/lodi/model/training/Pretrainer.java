@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import lodi.autograd.LossOps;
 import lodi.autograd.Variable;
 import lodi.autograd.optim.AdamW;
 import lodi.autograd.optim.LrSchedule;
