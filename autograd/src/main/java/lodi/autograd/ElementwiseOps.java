@@ -2,6 +2,7 @@ package lodi.autograd;
 
 import java.util.Arrays;
 import lodi.tensor.Activations;
+import lodi.tensor.BufferPool;
 import lodi.tensor.Sums;
 import lodi.tensor.Tensor;
 import lodi.tensor.VectorOps;
@@ -152,7 +153,7 @@ public final class ElementwiseOps {
         Tensor xv = x.value();
         Tensor y = Tensor.zeros(xv.shape());
         int n = y.size();
-        float[] cdf = Autograd.gradEnabled() && x.requiresGrad() ? new float[n] : null;
+        float[] cdf = Autograd.gradEnabled() && x.requiresGrad() ? BufferPool.zeros(n) : null;
         Activations.geluErf(n, xv.data(), xv.offset(), y.data(), y.offset(), cdf, 0);
         return Variable.op(y, dy -> {
             // inverts y = x·Φ(x): dx += dy·(Φ(x) + x·φ(x)), Φ(x) as the forward saved it

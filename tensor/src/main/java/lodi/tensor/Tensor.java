@@ -26,8 +26,16 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** A new tensor of zeros. */
+    /**
+     * A tensor of zeros; inside a training step its storage comes from the step's {@link BufferPool} and is
+     * reused once the step ends.
+     */
     public static Tensor zeros(int... shape) {
+        return new Tensor(BufferPool.zeros(sizeOf(shape)), 0, shape);
+    }
+
+    /** A tensor of zeros with storage of its own, never reused: for state that outlives a training step. */
+    public static Tensor lastingZeros(int... shape) {
         return new Tensor(new float[sizeOf(shape)], 0, shape);
     }
 

@@ -201,7 +201,7 @@ public abstract sealed class NamedParameterOptimizer implements Optimizer permit
     private Tensor[] newBuffers(int[] shape) {
         Tensor[] buffers = new Tensor[bufferNames.size()];
         for (int b = 0; b < buffers.length; b++) {
-            buffers[b] = Tensor.zeros(shape);
+            buffers[b] = Tensor.lastingZeros(shape);
         }
         return buffers;
     }

@@ -10,17 +10,20 @@ import lodi.autograd.Variable;
 import lodi.autograd.optim.GradClip;
 import lodi.autograd.optim.LrSchedule;
 import lodi.autograd.optim.Optimizer;
+import lodi.tensor.BufferPool;
 
 /**
  * One optimisation step, the same for pretraining, fine-tuning and the step benchmark: set the learning rate
  * from the schedule, compute the loss, stop on a NaN or infinite loss or gradient (naming the step),
- * back-propagate, clip the global gradient norm, update, drop the gradients.
+ * back-propagate, clip the global gradient norm, update, drop the gradients. The step's activations and
+ * gradients live in a {@link BufferPool} scope: the next step reuses their arrays.
  */
 public final class TrainingStep {
     private final List<Parameter> trainable;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final double clipNorm;
+    private final BufferPool buffers = new BufferPool();
 
     /** {@code clipNorm} ≤ 0 turns clipping off. */
     public TrainingStep(Module model, Optimizer optimizer, LrSchedule schedule, double clipNorm) {
@@ -44,6 +47,12 @@ public final class TrainingStep {
      * time went.
      */
     public Result run(long step, Supplier<Variable> loss) {
+        try (BufferPool.Scope scope = buffers.open()) {
+            return runInScope(step, loss);
+        }
+    }
+
+    private Result runInScope(long step, Supplier<Variable> loss) {
         long start = System.nanoTime();
         schedule.apply(optimizer, step);
         Variable value = loss.get();

@@ -1,0 +1,145 @@
+package lodi.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Float arrays reused from one training step to the next. A step allocates its activations, their gradients
+ * and the parameters' gradients afresh (gigabytes at MiniLM's shape), and all of them are dead when it ends;
+ * left to the garbage collector, they survive its young collections half-way through a step and fill the old
+ * generation, and full collections took a quarter to a half of the step. Inside {@link #open() a scope}
+ * {@link Tensor#zeros} takes its array from the pool; closing the scope hands every array it took back, for
+ * the next step to take again.
+ *
+ * <p>Whatever outlives a step must not come from the pool: optimizer state and caches use
+ * {@link Tensor#lastingZeros}. The scope is the calling thread's; arrays allocated on other threads, and small
+ * ones, come from the heap as usual. A taken array is zeroed over the requested length, so results are bitwise
+ * what fresh arrays give; it may be longer (by at most a quarter), which tensors allow (they carry their own
+ * size). {@code -Dlodi.buffers=off} or {@code LODI_BUFFERS=off} turns reuse off; {@code =poison} fills returned
+ * arrays with NaN and pools small arrays too, so that an array used after its step shows up as a NaN (the
+ * tests run that way).
+ */
+public final class BufferPool {
+    /** Arrays shorter than this come from the heap (young collections handle them well), except when poisoning. */
+    private static final int MIN_POOLED = 4096;
+    /** A free array unused for this many scopes goes back to the heap (a batch shape that stopped recurring). */
+    private static final int IDLE_SCOPES = 8;
+
+    private static final Mode MODE = readMode();
+    private static final int MIN_LENGTH = MODE == Mode.POISON ? 1 : MIN_POOLED;
+    private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
+
+    private final TreeMap<Integer, ArrayDeque<Free>> free = new TreeMap<>();
+    private final List<float[]> taken = new ArrayList<>();
+    private long scopes;
+
+    enum Mode { REUSE, OFF, POISON }
+
+    private record Free(float[] array, long lastScope) {
+    }
+
+    /** Makes this pool the calling thread's until the returned scope closes; scopes do not nest. */
+    public Scope open() {
+        if (ACTIVE.get() != null) {
+            throw new IllegalStateException("a buffer pool scope is already open on this thread");
+        }
+        if (MODE != Mode.OFF) {
+            ACTIVE.set(this);
+        }
+        scopes++;
+        return new Scope();
+    }
+
+    /** The scope of one step: closing it returns every array taken since {@link #open()}. */
+    public final class Scope implements AutoCloseable {
+        private Scope() {
+        }
+
+        @Override
+        public void close() {
+            ACTIVE.remove();
+            for (float[] array : taken) {
+                if (MODE == Mode.POISON) {
+                    Arrays.fill(array, Float.NaN);
+                }
+                free.computeIfAbsent(array.length, length -> new ArrayDeque<>()).push(new Free(array, scopes));
+            }
+            taken.clear();
+            dropIdle();
+        }
+    }
+
+    /** Number of floats held for reuse (for tests and diagnostics). */
+    public long pooledFloats() {
+        long total = 0;
+        for (Map.Entry<Integer, ArrayDeque<Free>> entry : free.entrySet()) {
+            total += (long) entry.getKey() * entry.getValue().size();
+        }
+        return total;
+    }
+
+    /**
+     * A zeroed array of at least {@code length} floats: from the calling thread's open pool when there is one
+     * and the array is not small, else a new one of exactly that length.
+     */
+    public static float[] zeros(int length) {
+        BufferPool pool = ACTIVE.get();
+        return pool == null || length < MIN_LENGTH ? new float[length] : pool.take(length);
+    }
+
+    private float[] take(int length) {
+        Map.Entry<Integer, ArrayDeque<Free>> fit = free.ceilingEntry(length);
+        float[] array;
+        if (fit != null && fit.getKey() <= length + length / 4) {
+            array = fit.getValue().pop().array();
+            if (fit.getValue().isEmpty()) {
+                free.remove(fit.getKey());
+            }
+            Arrays.fill(array, 0, length, 0f);
+        } else {
+            array = new float[roundedUp(length)];
+        }
+        taken.add(array);
+        return array;
+    }
+
+    /** {@code length} rounded up to an eighth of its power of two, so that rows a little longer still fit. */
+    static int roundedUp(int length) {
+        int step = Math.max(1, Integer.highestOneBit(length) >>> 3);
+        long rounded = ((long) length + step - 1) / step * step;
+        return (int) Math.min(rounded, Integer.MAX_VALUE - 8);
+    }
+
+    private void dropIdle() {
+        Iterator<ArrayDeque<Free>> classes = free.values().iterator();
+        while (classes.hasNext()) {
+            ArrayDeque<Free> arrays = classes.next();
+            arrays.removeIf(entry -> scopes - entry.lastScope() >= IDLE_SCOPES);
+            if (arrays.isEmpty()) {
+                classes.remove();
+            }
+        }
+    }
+
+    private static Mode readMode() {
+        String value = System.getProperty("lodi.buffers");
+        if (value == null) {
+            value = System.getenv("LODI_BUFFERS");
+        }
+        if (value == null || value.isBlank() || value.equalsIgnoreCase("on") || value.equalsIgnoreCase("reuse")) {
+            return Mode.REUSE;
+        }
+        if (value.equalsIgnoreCase("off") || value.equals("0") || value.equalsIgnoreCase("false")) {
+            return Mode.OFF;
+        }
+        if (value.equalsIgnoreCase("poison")) {
+            return Mode.POISON;
+        }
+        throw new IllegalArgumentException("lodi.buffers / LODI_BUFFERS must be on, off or poison, got '" + value + "'");
+    }
+}
