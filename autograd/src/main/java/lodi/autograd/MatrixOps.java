@@ -31,7 +31,7 @@ public final class MatrixOps {
     }
 
     /** Checks x [..., I], weight [O, I], bias [O] or null, naming {@code op} and the shapes otherwise. */
-    static void checkLinear(String op, Variable x, Variable weight, Variable bias) {
+    public static void checkLinear(String op, Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
         Tensor w = weight.value();
         if (w.rank() != 2 || xv.cols() != w.dim(1) || (bias != null && bias.value().size() != w.dim(0))) {
@@ -40,8 +40,11 @@ public final class MatrixOps {
         }
     }
 
-    /** y[R,O] = x[R,I]·W[O,I]ᵀ (+ b[O] on every row), written to y from {@code yOff} with leading dimension O. */
-    static void affine(Variable x, Variable weight, Variable bias, float[] y, int yOff) {
+    /**
+     * y[R,O] = x[R,I]·W[O,I]ᵀ (+ b[O] on every row), written to y from {@code yOff} with leading dimension O: the
+     * forward of {@link #linear}, for fused ops that write more into the same output.
+     */
+    public static void affine(Variable x, Variable weight, Variable bias, float[] y, int yOff) {
         Tensor xv = x.value();
         Tensor w = weight.value();
         int rows = xv.rows();
@@ -61,7 +64,7 @@ public final class MatrixOps {
      * gradients of whichever of x, weight, bias require one. A frozen weight or bias costs no gradient GEMM or
      * sum: its step is skipped entirely.
      */
-    static void affineBackward(Variable x, Variable weight, Variable bias, float[] dy, int dyOff) {
+    public static void affineBackward(Variable x, Variable weight, Variable bias, float[] dy, int dyOff) {
         Tensor xv = x.value();
         Tensor w = weight.value();
         int rows = xv.rows();
