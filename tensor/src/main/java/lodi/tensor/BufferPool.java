@@ -30,7 +30,7 @@ public final class BufferPool {
     /** A free array unused for this many scopes goes back to the heap (a batch shape that stopped recurring). */
     private static final int IDLE_SCOPES = 8;
 
-    private static final Mode MODE = readMode();
+    private static final Mode MODE = EngineSettings.buffers();
     private static final int MIN_LENGTH = MODE == Mode.POISON ? 1 : MIN_POOLED;
     private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
 
@@ -124,22 +124,5 @@ public final class BufferPool {
                 classes.remove();
             }
         }
-    }
-
-    private static Mode readMode() {
-        String value = System.getProperty("lodi.buffers");
-        if (value == null) {
-            value = System.getenv("LODI_BUFFERS");
-        }
-        if (value == null || value.isBlank() || value.equalsIgnoreCase("on") || value.equalsIgnoreCase("reuse")) {
-            return Mode.REUSE;
-        }
-        if (value.equalsIgnoreCase("off") || value.equals("0") || value.equalsIgnoreCase("false")) {
-            return Mode.OFF;
-        }
-        if (value.equalsIgnoreCase("poison")) {
-            return Mode.POISON;
-        }
-        throw new IllegalArgumentException("lodi.buffers / LODI_BUFFERS must be on, off or poison, got '" + value + "'");
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
  */
 public final class Parallel {
     private static final int CHUNKS_PER_THREAD = 4;
-    private static volatile int threads = configuredThreads();
+    private static volatile int threads = EngineSettings.threads();
     private static volatile WorkerPool pool = new WorkerPool(threads - 1);
 
     private Parallel() {
@@ -159,24 +159,5 @@ public final class Parallel {
                 throw new IllegalStateException(t);
             }
         }
-    }
-
-    private static int configuredThreads() {
-        String value = System.getProperty("lodi.threads");
-        if (value == null) {
-            value = System.getenv("LODI_THREADS");
-        }
-        if (value == null || value.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException("LODI_THREADS must be a positive whole number, got '" + value + "'");
     }
 }

@@ -23,10 +23,7 @@ public final class Simd {
     }
 
     private static boolean readSwitch() {
-        String value = System.getProperty("lodi.simd");
-        if (value == null) {
-            value = System.getenv("LODI_SIMD");
-        }
+        String value = EngineSettings.setting("lodi.simd", "LODI_SIMD");
         return value == null || !(value.equalsIgnoreCase("off") || value.equals("0") || value.equalsIgnoreCase("false"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.ServiceLoader;
 import lodi.glue.data.DataException;
 import lodi.glue.experiment.ConfigurationException;
 import lodi.model.training.TrainingStep;
+import lodi.tensor.EngineSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -95,6 +96,12 @@ public final class Lodi implements Runnable {
     }
 
     public static void main(String[] args) {
+        try {
+            EngineSettings.check();
+        } catch (IllegalArgumentException e) {
+            System.err.println("lodi: " + e.getMessage());
+            System.exit(USAGE_ERROR);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Usage errors of the experiment commands: one line on stderr, exit code 2. */
 class ExperimentCommandsTest {
@@ -65,5 +68,18 @@ class ExperimentCommandsTest {
         StringWriter npe = new StringWriter();
         assertEquals(1, Lodi.report(new NullPointerException("x"), new PrintWriter(npe)));
         assertTrue(npe.toString().contains("internal error"), npe.toString());
+    }
+
+    /** A malformed engine setting in the environment stops lodi before any work: one line, exit code 2. */
+    @Test
+    void badEngineSettingsAreOneLineWithExitCodeTwo(@TempDir Path temp) throws Exception {
+        for (var setting : Map.of("LODI_BUFFERS", "sometimes", "LODI_THREADS", "zero").entrySet()) {
+            Path log = temp.resolve(setting.getKey() + ".log");
+            LodiProcess lodi = LodiProcess.start(temp, log, Map.of(setting.getKey(), setting.getValue()), "bench", "step");
+            assertEquals(2, lodi.waitFor(), lodi.output());
+            String line = oneLine(lodi.output().lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, b) -> a + b + "\n"));
+            assertTrue(line.startsWith("lodi: " + setting.getKey() + " must be"), line);
+            assertTrue(line.contains("'" + setting.getValue() + "'"), line);
+        }
     }
 }

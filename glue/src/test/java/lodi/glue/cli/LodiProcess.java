@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +23,21 @@ public final class LodiProcess {
 
     /** Starts {@code lodi args...} in {@code workDir}, its output (stdout and stderr) going to {@code log}. */
     public static LodiProcess start(Path workDir, Path log, String... args) throws IOException {
+        return start(workDir, log, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with {@code environment} added to the process's environment. */
+    public static LodiProcess start(Path workDir, Path log, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-Xss4m",
                 "-cp", System.getProperty("java.class.path"), Lodi.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new LodiProcess(process, log);
     }
 
