@@ -3,7 +3,7 @@ package lodi.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * left to the garbage collector, they survive its young collections half-way through a step and fill the old
  * generation, and full collections took a quarter to a half of the step. Inside {@link #open() a scope}
  * {@link Tensor#zeros} takes its array from the pool; closing the scope hands every array it took back, for
- * the next step to take again.
+ * the next step to take again. The pool keeps at most what the last step took and a quarter more.
  *
  * <p>Whatever outlives a step must not come from the pool: optimizer state and caches use
  * {@link Tensor#lastingZeros}. The scope is the calling thread's; arrays allocated on other threads, and small
@@ -27,8 +27,6 @@ import java.util.TreeMap;
 public final class BufferPool {
     /** Arrays shorter than this come from the heap (young collections handle them well), except when poisoning. */
     private static final int MIN_POOLED = 4096;
-    /** A free array unused for this many scopes goes back to the heap (a batch shape that stopped recurring). */
-    private static final int IDLE_SCOPES = 8;
 
     private static final Mode MODE = EngineSettings.buffers();
     private static final int MIN_LENGTH = MODE == Mode.POISON ? 1 : MIN_POOLED;
@@ -63,14 +61,16 @@ public final class BufferPool {
         @Override
         public void close() {
             ACTIVE.remove();
+            long takenFloats = 0;
             for (float[] array : taken) {
                 if (MODE == Mode.POISON) {
                     Arrays.fill(array, Float.NaN);
                 }
                 free.computeIfAbsent(array.length, length -> new ArrayDeque<>()).push(new Free(array, scopes));
+                takenFloats += array.length;
             }
             taken.clear();
-            dropIdle();
+            keepAtMost(takenFloats + takenFloats / 4);
         }
     }
 
@@ -115,14 +115,29 @@ public final class BufferPool {
         return (int) Math.min(rounded, Integer.MAX_VALUE - 8);
     }
 
-    private void dropIdle() {
-        Iterator<ArrayDeque<Free>> classes = free.values().iterator();
-        while (classes.hasNext()) {
-            ArrayDeque<Free> arrays = classes.next();
-            arrays.removeIf(entry -> scopes - entry.lastScope() >= IDLE_SCOPES);
-            if (arrays.isEmpty()) {
-                classes.remove();
+    /**
+     * Drops the free arrays least recently returned until at most {@code budget} floats stay: what the step just
+     * closed used, and a quarter more. Packed batches vary in total length, so a step may miss an array by size
+     * and allocate another; without a bound the misses would pile up until the heap is full.
+     */
+    private void keepAtMost(long budget) {
+        long total = pooledFloats();
+        if (total <= budget) {
+            return;
+        }
+        List<Free> byAge = new ArrayList<>();
+        free.values().forEach(byAge::addAll);
+        byAge.sort(Comparator.comparingLong(Free::lastScope));
+        for (Free entry : byAge) {
+            if (total <= budget) {
+                break;
             }
+            ArrayDeque<Free> arrays = free.get(entry.array().length);
+            arrays.remove(entry);
+            if (arrays.isEmpty()) {
+                free.remove(entry.array().length);
+            }
+            total -= entry.array().length;
         }
     }
 }
