@@ -73,11 +73,9 @@ final class LoraLinear extends Module implements UnaryModule {
         MatrixOps.checkLinear("LoRA linear", x, base.weight(), base.bias());
         boolean drop = isTraining() && dropout > 0f;
         long seed = drop ? stepSeed.getAsLong() : 0L;
-        float[] dropped = xv.data();
-        int droppedOff = xv.offset();
+        float[] dropped = drop ? BufferPool.zeros(rows * in) : xv.data();
+        int droppedOff = drop ? 0 : xv.offset();
         if (drop) {
-            dropped = BufferPool.zeros(rows * in);
-            droppedOff = 0;
             DropoutKernel.forward(xv.data(), xv.offset(), dropped, 0, rows * in, dropout, seed, dropoutStream);
         }
         // h[R,r] = dropout(x)[R,I] · A[r,I]ᵀ
@@ -93,8 +91,6 @@ final class LoraLinear extends Module implements UnaryModule {
         // y[R,O] = x·Wᵀ + b, then y += low
         MatrixOps.affine(x, base.weight(), base.bias(), y.data(), y.offset());
         VectorOps.addInPlace(rows * out, low, 0, y.data(), y.offset());
-        float[] droppedX = dropped;
-        int droppedXOff = droppedOff;
         Variable[] inputs = base.bias() == null
                 ? new Variable[] {x, base.weight(), a.weight(), b.weight()}
                 : new Variable[] {x, base.weight(), base.bias(), a.weight(), b.weight()};
@@ -127,7 +123,7 @@ final class LoraLinear extends Module implements UnaryModule {
             if (a.weight().requiresGrad()) {
                 // inverts h = dropout(x)·Aᵀ: dA[r,I] += dhᵀ · dropout(x)[R,I]
                 Tensor dA = a.weight().gradBuffer();
-                Gemm.sgemm(true, false, rank, in, rows, 1f, dh, 0, rank, droppedX, droppedXOff, in, 1f,
+                Gemm.sgemm(true, false, rank, in, rows, 1f, dh, 0, rank, dropped, droppedOff, in, 1f,
                         dA.data(), dA.offset(), in);
             }
             // inverts y = x·Wᵀ + b (a frozen W and b cost nothing here)

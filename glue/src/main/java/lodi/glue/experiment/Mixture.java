@@ -18,9 +18,9 @@ import lodi.tensor.CounterRng;
  * (the task's examples in a fresh random order each cycle). Proportional mixing (the reference's) takes
  * every example once per epoch; temperature mixing sets the quotas ∝ size^(1/T), so T > 1 visits small tasks
  * (MRPC) more often. The pool is shuffled, cut into windows of {@code bucketWindow} batches, each window
- * sorted by length and cut into batches (a batch's rows of similar length; this saved padding when rows were
- * padded, and saves nothing now that they lie back to back), and the batches of the epoch are shuffled. The last {@code pool mod batchSize} examples of an epoch are
- * left out of it (different ones each epoch).
+ * sorted by length and cut into batches (a batch's rows of similar length; with rows packed back to back this
+ * saves no work), and the batches of the epoch are shuffled. The last {@code pool mod batchSize} examples of an
+ * epoch are left out of it (different ones each epoch).
  */
 public final class Mixture {
     private static final long POOL_STREAM = -1;
