@@ -53,7 +53,7 @@ public final class RunTrainer {
     public static final String SUMMARY = "training_summary.json";
     /** Where the data is and how it is described are not what it is: its {@code data.fingerprint} is. */
     private static final Set<String> NOT_PART_OF_A_RUN = Set.of("training.methods", "training.seeds", "data.glue_dir",
-            "data.description");
+            "data.description", "description");
     private static final String CHECKPOINT = "checkpoint";
 
     /** How a call ended: complete (trained now or earlier) or interrupted on purpose (tests). */
@@ -282,7 +282,8 @@ public final class RunTrainer {
 
     /**
      * The dotted path of the first value that differs between two JSON trees, with both values; null if none.
-     * The grid's method and seed lists and the spelling of the GLUE folder's path do not make a run different.
+     * The grid's method and seed lists, the spelling of the GLUE folder's path and the preset's prose description
+     * do not make a run different.
      */
     private static String firstDifference(String path, JsonNode saved, JsonNode current) {
         if (saved.isObject() && current.isObject()) {

@@ -92,6 +92,11 @@ class RunsTest {
         assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
+        LodiRun reworded = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+                "--outputs", outputs.toString(), "--set", "description=the same settings, described in other words");
+        assertEquals(0, reworded.code(), "a preset's prose is not a setting: " + reworded.err());
+        assertTrue(reworded.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), reworded.out());
+
         LodiRun changed = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
                 "--outputs", outputs.toString(), "--set", "training.steps=30");
         assertEquals(2, changed.code(), "a finished run of other settings is neither skipped nor mixed in: " + changed.out());
