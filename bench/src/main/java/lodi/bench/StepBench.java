@@ -33,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
- * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}): forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
+ * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}), any of whose
+ * sizes {@code --hidden}, {@code --layers}, {@code --heads} and {@code --ffn} replace: forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
  * gradient clipping, AdamW, through the training loop itself ({@link TrainingLoop}). Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
- * Two warm-up steps, then the median of the timed steps; the table also splits the median step into forward,
+ * Warm-up steps ({@code --warmup}, two by default), then the median of the timed steps; the table also splits the median step into forward,
  * backward and optimizer time.
  */
 @Command(name = "step", mixinStandardHelpOptions = true,
@@ -43,7 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class StepBench implements Runnable {
     private static final int MASK_ID = 103;
     private static final double MASK_RATE = 0.15;
-    private static final int WARMUP_STEPS = 2;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Option(names = "--method", paramLabel = "M", description = "One method (full_ft, bitfit, adapters, weight_lora, "
@@ -56,8 +56,25 @@ public final class StepBench implements Runnable {
     @Option(names = "--seq", defaultValue = "64", description = "Tokens per row (default ${DEFAULT-VALUE}).")
     private int seq;
 
-    @Option(names = "--steps", defaultValue = "3", description = "Timed steps after two warm-up steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "3", description = "Timed steps after the warm-up steps (default ${DEFAULT-VALUE}).")
     private int steps;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "N",
+            description = "Untimed steps first, while the JIT compiles and the step buffers fill (default ${DEFAULT-VALUE}; "
+                    + "weight_lora at the minilm shape needs about 10 to settle).")
+    private int warmup;
+
+    @Option(names = "--hidden", paramLabel = "D", description = "Hidden size instead of the shape's.")
+    private Integer hidden;
+
+    @Option(names = "--layers", paramLabel = "L", description = "Number of layers instead of the shape's.")
+    private Integer layers;
+
+    @Option(names = "--heads", paramLabel = "H", description = "Attention heads instead of the shape's (must divide the hidden size).")
+    private Integer heads;
+
+    @Option(names = "--ffn", paramLabel = "F", description = "Feed-forward (intermediate) size instead of the shape's.")
+    private Integer ffn;
 
     @Option(names = "--json", description = "Print one JSON object per method instead of a table.")
     private boolean json;
@@ -75,9 +92,9 @@ public final class StepBench implements Runnable {
 
     @Override
     public void run() {
-        if (batch < 1 || seq < 2 || steps < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--batch and --steps must be at least 1 and --seq at least 2, got " + batch + ", " + steps + ", " + seq);
+        if (batch < 1 || seq < 2 || steps < 1 || warmup < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch and --steps must be at least 1, --seq at"
+                    + " least 2 and --warmup at least 0, got " + batch + ", " + steps + ", " + seq + ", " + warmup);
         }
         List<PeftMethod> methods;
         try {
@@ -85,22 +102,23 @@ public final class StepBench implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        DenoiserConfig config = switch (shape) {
+        DenoiserConfig config = resized(switch (shape) {
             case "cpu-small" -> DenoiserConfig.cpuSmall();
             case "minilm" -> new DenoiserConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, 0.1, "gelu", true, false,
                     "output", 100);
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--shape must be cpu-small or minilm, got '" + shape + "'");
-        };
+        });
         if (seq > config.maxPositions()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--seq " + seq + " exceeds the " + shape + " model's " + config.maxPositions() + " positions");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
-            out.printf("training step, %s (d=%d, %d layers, V=%d), batch %d x seq %d, 15%% scored, threads=%d; "
-                    + "median of %d steps%n", shape, config.hiddenSize(), config.numLayers(), config.vocabSize(), batch, seq,
-                    Parallel.threads(), steps);
+            out.printf("training step, %s (d=%d, %d layers, %d heads, FFN %d, V=%d), batch %d x seq %d, 15%% scored, "
+                    + "threads=%d; median of %d steps after %d warm-up%n", shape, config.hiddenSize(), config.numLayers(),
+                    config.numHeads(), config.intermediateSize(), config.vocabSize(), batch, seq, Parallel.threads(), steps,
+                    warmup);
             out.printf("%-15s %10s %10s %10s %10s %10s%n", "method", "ms/step", "tokens/s", "fwd ms", "bwd ms", "optim ms");
             out.flush();
         }
@@ -121,6 +139,19 @@ public final class StepBench implements Runnable {
                         t.backward(), t.optimizer());
             }
             out.flush();
+        }
+    }
+
+    /** The shape's config with the sizes given on the command line; an impossible combination is a usage error. */
+    private DenoiserConfig resized(DenoiserConfig base) {
+        try {
+            return new DenoiserConfig(base.vocabSize(), hidden != null ? hidden : base.hiddenSize(),
+                    layers != null ? layers : base.numLayers(), heads != null ? heads : base.numHeads(),
+                    ffn != null ? ffn : base.intermediateSize(), base.maxPositions(), base.typeVocabSize(),
+                    base.layerNormEps(), base.hiddenDropout(), base.hiddenAct(), base.tieWordEmbeddings(),
+                    base.preLayerNorm(), base.timeConditioning(), base.numTimesteps());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hidden/--layers/--heads/--ffn: " + e.getMessage());
         }
     }
 
@@ -155,8 +186,8 @@ public final class StepBench implements Runnable {
         }, positionCount, positionCount, batch);
         double[][] samples = new double[4][steps];
         TrainingLoop.Listener timings = (step, work, result) -> {
-            if (step >= WARMUP_STEPS) {
-                int i = (int) step - WARMUP_STEPS;
+            if (step >= warmup) {
+                int i = (int) step - warmup;
                 TrainingStep.Timing timing = result.timing();
                 samples[0][i] = timing.totalNanos() / 1e6;
                 samples[1][i] = timing.forwardNanos() / 1e6;
@@ -166,7 +197,7 @@ public final class StepBench implements Runnable {
             return true;
         };
         try {
-            new TrainingLoop(trainingStep).run(0, WARMUP_STEPS + steps, batches, timings);
+            new TrainingLoop(trainingStep).run(0, warmup + steps, batches, timings);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the listener writes nothing
         }
