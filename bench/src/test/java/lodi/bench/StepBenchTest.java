@@ -11,45 +11,49 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 class StepBenchTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result bench(String... args) {
+        var cli = Lodi.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 2];
+        all[0] = "bench";
+        all[1] = "step";
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = cli.execute(all);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     @Test
     void unknownMethodIsAUsageErrorNamingTheValidOnes() {
-        var cli = Lodi.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        assertEquals(Lodi.USAGE_ERROR, cli.execute("bench", "step", "--method", "lora"));
-        assertTrue(err.toString().contains("full_ft, bitfit, adapters, weight_lora, lora_diffusion"), err.toString());
+        Result result = bench("--method", "lora");
+        assertEquals(Lodi.USAGE_ERROR, result.code());
+        assertTrue(result.err().contains("full_ft, bitfit, adapters, weight_lora, lora_diffusion"), result.err());
     }
 
     @Test
     void explicitSizesReplaceTheShapesAndImpossibleOnesAreUsageErrors() {
-        var cli = Lodi.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("bench", "step", "--method", "bitfit", "--hidden", "48", "--layers", "1", "--heads", "3",
-                "--ffn", "96", "--batch", "2", "--seq", "8", "--steps", "1", "--warmup", "0"), err.toString());
-        assertTrue(out.toString().contains("(d=48, 1 layers, 3 heads, FFN 96, V=30522)"), out.toString());
-        assertTrue(out.toString().contains("after 0 warm-up"), out.toString());
+        Result resized = bench("--method", "bitfit", "--hidden", "48", "--layers", "1", "--heads", "3", "--ffn", "96",
+                "--batch", "2", "--seq", "8", "--steps", "1", "--warmup", "0");
+        assertEquals(0, resized.code(), resized.err());
+        assertTrue(resized.out().contains("(d=48, 1 layers, 3 heads, FFN 96, V=30522)"), resized.out());
+        assertTrue(resized.out().contains("after 0 warm-up"), resized.out());
 
-        StringWriter bad = new StringWriter();
-        var again = Lodi.commandLine();
-        again.setErr(new PrintWriter(bad));
-        assertEquals(Lodi.USAGE_ERROR, again.execute("bench", "step", "--hidden", "50", "--heads", "3"));
-        assertTrue(bad.toString().contains("hidden_size 50 is not a multiple of num_attention_heads 3"), bad.toString());
-        assertEquals(Lodi.USAGE_ERROR, Lodi.commandLine().execute("bench", "step", "--warmup", "-1"));
+        Result indivisible = bench("--hidden", "50", "--heads", "3");
+        assertEquals(Lodi.USAGE_ERROR, indivisible.code());
+        assertTrue(indivisible.err().contains("hidden_size 50 is not a multiple of num_attention_heads 3"), indivisible.err());
+        assertEquals(Lodi.USAGE_ERROR, bench("--warmup", "-1").code());
     }
 
     @Test
     void jsonLineHasExactlyTheDocumentedKeys() {
-        var cli = Lodi.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("bench", "step", "--method", "lora_diffusion", "--batch", "2", "--seq", "8",
-                "--steps", "1", "--json"), err.toString());
-        var json = JsonMapper.builder().build().readTree(out.toString().strip());
+        Result result = bench("--method", "lora_diffusion", "--batch", "2", "--seq", "8", "--steps", "1", "--json");
+        assertEquals(0, result.code(), result.err());
+        var json = JsonMapper.builder().build().readTree(result.out().strip());
         assertEquals(List.of("method", "shape", "batch", "seq", "ms_per_step", "tokens_per_s"), List.copyOf(json.propertyNames()));
         assertEquals("lora_diffusion", json.get("method").asString());
         assertTrue(json.get("tokens_per_s").asLong() > 0);
