@@ -145,11 +145,9 @@ public final class StepBench implements Runnable {
     /** The shape's config with the sizes given on the command line; an impossible combination is a usage error. */
     private DenoiserConfig resized(DenoiserConfig base) {
         try {
-            return new DenoiserConfig(base.vocabSize(), hidden != null ? hidden : base.hiddenSize(),
+            return base.withSizes(base.vocabSize(), hidden != null ? hidden : base.hiddenSize(),
                     layers != null ? layers : base.numLayers(), heads != null ? heads : base.numHeads(),
-                    ffn != null ? ffn : base.intermediateSize(), base.maxPositions(), base.typeVocabSize(),
-                    base.layerNormEps(), base.hiddenDropout(), base.hiddenAct(), base.tieWordEmbeddings(),
-                    base.preLayerNorm(), base.timeConditioning(), base.numTimesteps());
+                    ffn != null ? ffn : base.intermediateSize());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--hidden/--layers/--heads/--ffn: " + e.getMessage());
         }

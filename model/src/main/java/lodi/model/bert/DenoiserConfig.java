@@ -63,7 +63,12 @@ public record DenoiserConfig(
 
     /** A copy with another vocabulary size (for a vocabulary learnt from the data). */
     public DenoiserConfig withVocabSize(int size) {
-        return new DenoiserConfig(size, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions, typeVocabSize,
+        return withSizes(size, hiddenSize, numLayers, numHeads, intermediateSize);
+    }
+
+    /** This config with other model sizes, everything else kept; an impossible combination throws as the constructor does. */
+    public DenoiserConfig withSizes(int vocab, int hidden, int layers, int heads, int intermediate) {
+        return new DenoiserConfig(vocab, hidden, layers, heads, intermediate, maxPositions, typeVocabSize,
                 layerNormEps, hiddenDropout, hiddenAct, tieWordEmbeddings, preLayerNorm, timeConditioning, numTimesteps);
     }
 
