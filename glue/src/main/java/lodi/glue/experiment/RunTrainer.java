@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link TrainingState}: trainable weights, optimizer state, step, histories). A run that finds a checkpoint
  * continues from it and ends bit-identical to an uninterrupted run: batches, masks and dropout are pure
  * functions of (seed, step). A run whose {@code training_summary.json} exists is complete and skipped; a run
- * folder whose {@code config.json} differs from this run's (but for the grid's lists) is an error.
+ * folder whose {@code config.json} differs from this run's (but for the grid's lists and the other methods'
+ * settings) is an error.
  */
 public final class RunTrainer {
     public static final String SUMMARY = "training_summary.json";
@@ -273,7 +275,13 @@ public final class RunTrainer {
             return;
         }
         JsonNode saved = JsonFiles.readObject(file, "move the damaged run folder " + dir + " away and run again");
-        String difference = firstDifference("", saved, config(method, seed, dir));
+        Set<String> ignored = new HashSet<>(NOT_PART_OF_A_RUN);
+        for (PeftMethod other : PeftMethod.values()) {
+            if (other != method) { // another method's settings do not change this run
+                ignored.add("peft." + other.id());
+            }
+        }
+        String difference = firstDifference("", saved, config(method, seed, dir), ignored);
         if (difference != null) {
             throw new ConfigurationException(dir + " holds a run made with another configuration (" + difference
                     + "); move that folder away or choose another --outputs");
@@ -282,22 +290,22 @@ public final class RunTrainer {
 
     /**
      * The dotted path of the first value that differs between two JSON trees, with both values; null if none.
-     * The grid's method and seed lists, the spelling of the GLUE folder's path and the preset's prose description
-     * do not make a run different.
+     * Paths in {@code ignored} (the grid's method and seed lists, the spelling of the GLUE folder's path, the
+     * preset's prose description, the other methods' settings) do not make a run different.
      */
-    private static String firstDifference(String path, JsonNode saved, JsonNode current) {
+    private static String firstDifference(String path, JsonNode saved, JsonNode current, Set<String> ignored) {
         if (saved.isObject() && current.isObject()) {
             Set<String> keys = new TreeSet<>(saved.propertyNames());
             keys.addAll(current.propertyNames());
             for (String key : keys) {
                 String child = path.isEmpty() ? key : path + "." + key;
-                if (NOT_PART_OF_A_RUN.contains(child)) {
+                if (ignored.contains(child)) {
                     continue;
                 }
                 if (!saved.has(key) || !current.has(key)) {
                     return child + " is " + (saved.has(key) ? "not set now" : "new");
                 }
-                String difference = firstDifference(child, saved.get(key), current.get(key));
+                String difference = firstDifference(child, saved.get(key), current.get(key), ignored);
                 if (difference != null) {
                     return difference;
                 }

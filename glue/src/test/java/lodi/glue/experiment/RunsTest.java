@@ -97,6 +97,16 @@ class RunsTest {
         assertEquals(0, reworded.code(), "a preset's prose is not a setting: " + reworded.err());
         assertTrue(reworded.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), reworded.out());
 
+        LodiRun otherMethod = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+                "--outputs", outputs.toString(), "--set", "peft.bitfit.learning_rate=0.5");
+        assertEquals(0, otherMethod.code(), "another method's settings are not full_ft's: " + otherMethod.err());
+        assertTrue(otherMethod.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), otherMethod.out());
+
+        LodiRun ownMethod = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+                "--outputs", outputs.toString(), "--set", "peft.full_ft.learning_rate=0.5");
+        assertEquals(2, ownMethod.code(), "the run's own method's settings are part of it: " + ownMethod.out());
+        assertTrue(ownMethod.err().contains("another configuration (peft.full_ft.learning_rate:"), ownMethod.err());
+
         LodiRun changed = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
                 "--outputs", outputs.toString(), "--set", "training.steps=30");
         assertEquals(2, changed.code(), "a finished run of other settings is neither skipped nor mixed in: " + changed.out());
