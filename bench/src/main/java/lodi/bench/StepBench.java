@@ -104,8 +104,7 @@ public final class StepBench implements Runnable {
         }
         DenoiserConfig config = resized(switch (shape) {
             case "cpu-small" -> DenoiserConfig.cpuSmall();
-            case "minilm" -> new DenoiserConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, 0.1, "gelu", true, false,
-                    "output", 100);
+            case "minilm" -> DenoiserConfig.miniLm();
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--shape must be cpu-small or minilm, got '" + shape + "'");
         });

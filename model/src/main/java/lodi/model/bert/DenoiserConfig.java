@@ -56,6 +56,11 @@ public record DenoiserConfig(
         return new DenoiserConfig(30522, 128, 4, 4, 512, 128, 2, 1e-12, 0.1, "gelu", true, false, "output", 100);
     }
 
+    /** all-MiniLM-L6-v2's shape: d=384, 6 layers, 12 heads, FFN 1536, 512 positions, bert-base-uncased's vocabulary. */
+    public static DenoiserConfig miniLm() {
+        return new DenoiserConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12, 0.1, "gelu", true, false, "output", 100);
+    }
+
     /** BERT-base sizes (768/12/12/3072), the reference's model. */
     public static DenoiserConfig bertBase() {
         return new DenoiserConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12, 0.1, "gelu", true, false, "output", 100);
