@@ -4,6 +4,7 @@ import java.util.Arrays;
 import lodi.tensor.Gemm;
 import lodi.tensor.Sums;
 import lodi.tensor.Tensor;
+import lodi.tensor.VectorOps;
 
 /**
  * Matrix products with their backward passes.
@@ -49,14 +50,12 @@ public final class MatrixOps {
         int rows = xv.rows();
         int in = w.dim(1);
         int out = w.dim(0);
-        // y[R,O] = x[R,I] · W[O,I]ᵀ (+ b, added as each block of y is finished)
-        if (bias == null) {
-            Gemm.sgemm(false, true, rows, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
-                    0f, y, yOff, out);
-        } else {
+        // y[R,O] = x[R,I] · W[O,I]ᵀ
+        Gemm.sgemm(false, true, rows, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
+                0f, y, yOff, out);
+        if (bias != null) {
             Tensor b = bias.value();
-            Gemm.sgemmBias(false, true, rows, out, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
-                    0f, y, yOff, out, b.data(), b.offset());
+            VectorOps.addRowVector(rows, out, y, yOff, b.data(), b.offset());
         }
     }
 

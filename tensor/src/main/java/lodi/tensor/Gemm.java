@@ -24,19 +24,7 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0, true);
-    }
-
-    /**
-     * {@link #sgemm}, then C[i][j] += bias[biasOff + j] on every row: bitwise the product followed by
-     * {@link VectorOps#addRowVector}, but the bias is added to each block of C as the product finishes it, while
-     * it is in cache, instead of in a second parallel pass over C (a Linear layer's forward with its bias).
-     */
-    public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                 float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
-        requireFits("bias", bias, biasOff, n, 1, n);
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, true);
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, true);
     }
 
     /**
@@ -54,7 +42,7 @@ public final class Gemm {
         boolean small = (long) m * n * k < PackedGemm.PARALLEL_MIN_MACS;
         if (small && batch > 1 && Simd.enabled()) {
             Parallel.forEach(batch, i -> run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda,
-                    b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc, null, 0, false));
+                    b, bOff + i * strideB, ldb, beta, c, cOff + i * strideC, ldc, false));
             return;
         }
         for (int i = 0; i < batch; i++) {
@@ -65,19 +53,14 @@ public final class Gemm {
 
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff,
-                            boolean parallel) {
+                            float beta, float[] c, int cOff, int ldc, boolean parallel) {
         CALLS.increment();
         if (!Simd.enabled()) {
             GemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            for (int i = 0; bias != null && i < m; i++) {
-                VectorOps.addRowVectorScalar(1, n, c, cOff + i * ldc, bias, biasOff);
-            }
             return;
         }
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        PackedGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, parallel);
+        PackedGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel);
     }
 
     /** Convenience for whole row-major matrices: C = op(A)·op(B) (+ C when {@code accumulate}). */

@@ -120,7 +120,7 @@ final class GemmSchedule {
         awaitAtLeast(packed, block, PACK_JOBS);
         awaitAtLeast(tileProgress, tile, kBlock);
         int row0 = rowJob * PackedGemm.MC;
-        PackedGemm.computeBlock(pr, pc, kc, buffer, zeroInit && kBlock == 0, kBlock == kBlocks - 1, row0,
+        PackedGemm.computeBlock(pr, pc, kc, buffer, zeroInit && kBlock == 0, row0,
                 Math.min(PackedGemm.MC, pr.m() - row0), panel0,
                 panel0 + panelCount * group / columnGroups, panel0 + panelCount * (group + 1) / columnGroups);
         tileProgress.set(tile, kBlock + 1);

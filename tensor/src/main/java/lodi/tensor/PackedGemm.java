@@ -105,26 +105,18 @@ final class PackedGemm {
     record Problem(int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, boolean aT,
                    float[] b, int bOff, int ldb, boolean bT,
-                   float[] c, int cOff, int ldc, boolean cT,
-                   float[] bias, int biasOff) {
+                   float[] c, int cOff, int ldc, boolean cT) {
     }
 
-    /**
-     * C = alpha·op(A)·op(B) + beta·C, then C[i][j] += bias[biasOff + j] when {@code bias} is not null; arguments
-     * already checked. {@code parallel} false keeps it on this thread.
-     */
+    /** C = alpha·op(A)·op(B) + beta·C; arguments already checked. {@code parallel} false keeps it on this thread. */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff, boolean parallel) {
+                      float beta, float[] c, int cOff, int ldc, boolean parallel) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0 || alpha == 0f) {
             scale(m, n, beta, c, cOff, ldc);
-            if (bias != null) {
-                addBias(new Problem(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, false,
-                        bias, biasOff), 0, m, 0, n);
-            }
             return;
         }
         if (beta != 0f && beta != 1f) {
@@ -132,10 +124,8 @@ final class PackedGemm {
         }
         boolean zeroInit = beta == 0f;
         Problem problem = swapIsCheaper(m, n)
-                ? new Problem(n, m, k, alpha, b, bOff, ldb, !transB, a, aOff, lda, !transA, c, cOff, ldc, true,
-                        bias, biasOff)
-                : new Problem(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, false,
-                        bias, biasOff);
+                ? new Problem(n, m, k, alpha, b, bOff, ldb, !transB, a, aOff, lda, !transA, c, cOff, ldc, true)
+                : new Problem(m, n, k, alpha, a, aOff, lda, transA, b, bOff, ldb, transB, c, cOff, ldc, false);
         boolean fork = parallel && Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN_MACS;
         GemmSchedule.run(problem, zeroInit, fork ? Parallel.threads() : 1, WORKSPACE.get());
     }
@@ -175,10 +165,9 @@ final class PackedGemm {
      * One K block [pc, pc+kc) of rows [ic, ic+mc) (mc ≤ MC) × micro-panels [q0, q1) of C', the panels packed by
      * {@link #packPanels} in {@code bPack} for the column block starting at panel {@code panel0}. A' is packed
      * once; each B micro-panel is then reused across its rows while it sits in L1.
-     * {@code zero} starts the chains at 0 (first K block, beta = 0); {@code last} (the last K block) adds the
-     * bias to each panel's finished rows while they are in cache.
+     * {@code zero} starts the chains at 0 (first K block, beta = 0).
      */
-    static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero, boolean last,
+    static void computeBlock(Problem pr, int pc, int kc, float[] bPack, boolean zero,
                              int ic, int mc, int panel0, int q0, int q1) {
         Workspace ws = WORKSPACE.get();
         float[] tile = ws.tile;
@@ -201,28 +190,6 @@ final class PackedGemm {
                     kernel(kc, ap, ai, bPack, bi, tile, ALIGNED, NR, zero);
                     scatterTile(pr, row, rows, col, cols, tile);
                 }
-            }
-            if (last && pr.bias != null) {
-                addBias(pr, ic, mc, col, cols);
-            }
-        }
-    }
-
-    /**
-     * C'[i][j] += bias for rows [row0, row0+rows) and columns [col0, col0+cols) of C': the bias indexes C's
-     * columns, which are C''s rows when the product ran transposed. One rounded addition per element, as
-     * {@link VectorOps#addRowVector} does after the product.
-     */
-    private static void addBias(Problem pr, int row0, int rows, int col0, int cols) {
-        float[] c = pr.c;
-        float[] bias = pr.bias;
-        if (pr.cT) {
-            for (int j = col0; j < col0 + cols; j++) {
-                VectorOps.addRowVectorVector(1, rows, c, pr.cOff + j * pr.ldc + row0, bias, pr.biasOff + row0);
-            }
-        } else {
-            for (int i = row0; i < row0 + rows; i++) {
-                VectorOps.addRowVectorVector(1, cols, c, pr.cOff + i * pr.ldc + col0, bias, pr.biasOff + col0);
             }
         }
     }

@@ -197,45 +197,6 @@ class GemmTest {
     }
 
     @Test
-    void biasIsAddedBitwiseAsAfterTheProduct() {
-        // sgemmBias = sgemm, then addRowVector: the same single rounded addition per element, whether the bias
-        // lands on C's rows or (a swapped, narrow product) on its columns, on the last of several K blocks, with
-        // k = 0 or alpha = 0, on one thread and on more threads than cores.
-        int before = Parallel.threads();
-        try {
-            SplittableRandom rng = new SplittableRandom(18);
-            int[][] extra = {{300, 200, 600}, {500, 9, 700}, {12, 2000, 128}, {7, 5, 0}, {140, 130, 300}};
-            for (int threads : new int[] {1, 2, 3}) {
-                Parallel.setThreads(threads);
-                for (int[][] shapes : new int[][][] {SHAPES, extra}) {
-                    for (int[] shape : shapes) {
-                        for (int t = 0; t < 4; t++) {
-                            float alpha = t == 3 && shape[0] == 7 ? 0f : 1f;
-                            Case c = Case.random(rng, t >= 2, t % 2 == 1, shape[0], shape[1], shape[2], alpha,
-                                    t == 1 ? 0.5f : 0f);
-                            float[] bias = randoms(rng, shape[1] + 3);
-                            float[] expected = c.c.clone();
-                            Gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(), c.a(), c.aOff(), c.lda(),
-                                    c.b(), c.bOff(), c.ldb(), c.beta(), expected, c.cOff(), c.ldc());
-                            for (int i = 0; i < c.m(); i++) {
-                                VectorOps.addRowVector(1, c.n(), expected, c.cOff() + i * c.ldc(), bias, 2);
-                            }
-                            Gemm.sgemmBias(c.transA(), c.transB(), c.m(), c.n(), c.k(), c.alpha(), c.a(), c.aOff(),
-                                    c.lda(), c.b(), c.bOff(), c.ldb(), c.beta(), c.c, c.cOff(), c.ldc(), bias, 2);
-                            assertArrayEquals(expected, c.c, threads + " threads, " + c);
-                        }
-                    }
-                }
-            }
-        } finally {
-            Parallel.setThreads(before);
-        }
-        var shortBias = assertThrows(IllegalArgumentException.class, () -> Gemm.sgemmBias(false, false, 2, 3, 2, 1f,
-                new float[4], 0, 2, new float[6], 0, 3, 0f, new float[6], 0, 3, new float[4], 2));
-        assertTrue(shortBias.getMessage().startsWith("bias: 1x3"), shortBias.getMessage());
-    }
-
-    @Test
     void rejectsBadShapesAndStorage() {
         float[] x = new float[12];
         var negative = assertThrows(IllegalArgumentException.class,
