@@ -276,8 +276,8 @@ final class PackedGemm {
      * of every 2w×2w block (rows r and r + w exchange their lanes of bit w), which together transpose the block.
      * Straight-line with every vector a local, as the micro-kernel, so that nothing is boxed.
      */
-    private static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
-                                    int dstStride) {
+    static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
+                            int dstStride) {
         FloatVector v0 = FloatVector.fromArray(F, src, s);
         FloatVector v1 = FloatVector.fromArray(F, src, s + 1 * srcStride);
         FloatVector v2 = FloatVector.fromArray(F, src, s + 2 * srcStride);
