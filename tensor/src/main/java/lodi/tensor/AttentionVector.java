@@ -270,26 +270,10 @@ final class AttentionVector {
         Arrays.fill(dst, count * ld, padRows * ld, 0f);
     }
 
-    /**
-     * dst[x·ld + row] = factor·src row (the transpose), columns [count, ld) zero; ld is the padded row count. Whole
-     * 16×16 blocks go through the GEMM's register transpose, the ragged rest element by element (the same product
-     * factor·src either way).
-     */
+    /** dst[x·ld + row] = factor·src row (the transpose), columns [count, ld) zero; ld is the padded row count. */
     private static void packColumns(float[] src, int srcOff, int srcStride, int count, int headDim, float factor,
                                     float[] dst, int ld) {
-        int blockRows = LANES == 16 ? count - count % 16 : 0;
-        int blockCols = LANES == 16 ? headDim - headDim % 16 : 0;
-        for (int r = 0; r < blockRows; r += 16) {
-            for (int x = 0; x < blockCols; x += 16) {
-                PackedGemm.transpose16(src, srcOff + r * srcStride + x, srcStride, factor, dst, x * ld + r, ld);
-            }
-        }
-        for (int r = 0; r < count; r++) {
-            int from = srcOff + r * srcStride;
-            for (int x = r < blockRows ? blockCols : 0; x < headDim; x++) {
-                dst[x * ld + r] = factor * src[from + x];
-            }
-        }
+        PackedGemm.transpose(src, srcOff, srcStride, count, headDim, factor, dst, 0, ld);
         for (int x = 0; x < headDim; x++) {
             Arrays.fill(dst, x * ld + count, (x + 1) * ld, 0f);
         }

@@ -197,27 +197,13 @@ final class PackedGemm {
     /**
      * Packs alpha·A'[ic, ic+mc) × [pc, pc+kc) row-major with rows {@link #KC} apart (row i at i·KC, whatever kc:
      * the kernel's twelve A addresses then differ by constants), rows past mc zero-padded to a whole tile. A
-     * transposed A' (stored K×M) is transposed in 16×16 blocks in registers, 16 stored rows at a time (reading
-     * along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors are not 16
-     * lanes wide, element by element.
+     * transposed A' (stored K×M) goes through {@link #transpose}.
      */
     private static void packA(Problem pr, int ic, int mc, int pc, int kc, float[] dst) {
         float alpha = pr.alpha;
         float[] a = pr.a;
         if (pr.aT) {
-            int blockRows = L == TRANSPOSE_LANES ? mc - mc % L : 0;
-            int blockCols = L == TRANSPOSE_LANES ? kc - kc % L : 0;
-            for (int p = 0; p < blockCols; p += L) {
-                for (int i = 0; i < blockRows; i += L) {
-                    transpose16(a, pr.aOff + (pc + p) * pr.lda + ic + i, pr.lda, alpha, dst, i * KC + p, KC);
-                }
-            }
-            for (int i = 0; i < mc; i++) {
-                int s = pr.aOff + pc * pr.lda + ic + i;
-                for (int p = i < blockRows ? blockCols : 0; p < kc; p++) {
-                    dst[i * KC + p] = alpha * a[s + p * pr.lda];
-                }
-            }
+            transpose(a, pr.aOff + pc * pr.lda + ic, pr.lda, kc, mc, alpha, dst, 0, KC);
         } else {
             for (int i = 0; i < mc; i++) {
                 int s = pr.aOff + (ic + i) * pr.lda + pc;
@@ -271,13 +257,35 @@ final class PackedGemm {
     }
 
     /**
+     * dst[d + j·dstStride + r] = alpha·src[s + r·srcStride + j] for r &lt; rows, j &lt; cols: the transpose of a
+     * rows×cols matrix, scaled. Whole 16×16 blocks are transposed in registers, 16 source rows at a time (reading
+     * along rows keeps the hardware prefetcher useful); the ragged rest, and every block when vectors are not 16
+     * lanes wide, element by element, one destination row at a time. The same product alpha·src either way.
+     */
+    static void transpose(float[] src, int s, int srcStride, int rows, int cols, float alpha, float[] dst, int d,
+                          int dstStride) {
+        int blockRows = L == TRANSPOSE_LANES ? rows - rows % L : 0;
+        int blockCols = L == TRANSPOSE_LANES ? cols - cols % L : 0;
+        for (int r = 0; r < blockRows; r += L) {
+            for (int j = 0; j < blockCols; j += L) {
+                transpose16(src, s + r * srcStride + j, srcStride, alpha, dst, d + j * dstStride + r, dstStride);
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            for (int r = j < blockCols ? blockRows : 0; r < rows; r++) {
+                dst[d + j * dstStride + r] = alpha * src[s + r * srcStride + j];
+            }
+        }
+    }
+
+    /**
      * dst[d + j·dstStride + r] = alpha·src[s + r·srcStride + j] for r, j in [0, 16): one 16×16 block transposed
      * in registers. Four rounds of two-vector permutes; the round of width w swaps the off-diagonal w×w blocks
      * of every 2w×2w block (rows r and r + w exchange their lanes of bit w), which together transpose the block.
      * Straight-line with every vector a local, as the micro-kernel, so that nothing is boxed.
      */
-    static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
-                            int dstStride) {
+    private static void transpose16(float[] src, int s, int srcStride, float alpha, float[] dst, int d,
+                                    int dstStride) {
         FloatVector v0 = FloatVector.fromArray(F, src, s);
         FloatVector v1 = FloatVector.fromArray(F, src, s + 1 * srcStride);
         FloatVector v2 = FloatVector.fromArray(F, src, s + 2 * srcStride);
