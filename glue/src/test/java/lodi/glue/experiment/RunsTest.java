@@ -18,6 +18,12 @@ class RunsTest {
     @TempDir
     Path temp;
 
+    /** The finished smoke full_ft run of seed 42 in {@code outputs}, asked for again with one setting changed. */
+    private static LodiRun reproduceFullFtWith(Path outputs, String setting) {
+        return LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
+                "--outputs", outputs.toString(), "--set", setting);
+    }
+
     private static JsonNode json(Path file) throws IOException {
         return Presets.JSON.readTree(Files.readString(file));
     }
@@ -92,23 +98,19 @@ class RunsTest {
         assertTrue(again.out().contains("base: cached pretrained denoiser"), again.out());
         assertEquals(written, Files.getLastModifiedTime(summary));
 
-        LodiRun reworded = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
-                "--outputs", outputs.toString(), "--set", "description=the same settings, described in other words");
+        LodiRun reworded = reproduceFullFtWith(outputs, "description=the same settings, described in other words");
         assertEquals(0, reworded.code(), "a preset's prose is not a setting: " + reworded.err());
         assertTrue(reworded.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), reworded.out());
 
-        LodiRun otherMethod = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
-                "--outputs", outputs.toString(), "--set", "peft.bitfit.learning_rate=0.5");
+        LodiRun otherMethod = reproduceFullFtWith(outputs, "peft.bitfit.learning_rate=0.5");
         assertEquals(0, otherMethod.code(), "another method's settings are not full_ft's: " + otherMethod.err());
         assertTrue(otherMethod.out().contains("multitask_full_ft_seed42_frozen: complete, skipped"), otherMethod.out());
 
-        LodiRun ownMethod = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
-                "--outputs", outputs.toString(), "--set", "peft.full_ft.learning_rate=0.5");
+        LodiRun ownMethod = reproduceFullFtWith(outputs, "peft.full_ft.learning_rate=0.5");
         assertEquals(2, ownMethod.code(), "the run's own method's settings are part of it: " + ownMethod.out());
         assertTrue(ownMethod.err().contains("another configuration (peft.full_ft.learning_rate:"), ownMethod.err());
 
-        LodiRun changed = LodiRun.of("reproduce", "--preset", "smoke", "--methods", "full_ft", "--seeds", "42",
-                "--outputs", outputs.toString(), "--set", "training.steps=30");
+        LodiRun changed = reproduceFullFtWith(outputs, "training.steps=30");
         assertEquals(2, changed.code(), "a finished run of other settings is neither skipped nor mixed in: " + changed.out());
         assertTrue(changed.err().contains("another configuration (training.steps: 40 there, 30 now)"), changed.err());
         assertEquals(written, Files.getLastModifiedTime(summary));
