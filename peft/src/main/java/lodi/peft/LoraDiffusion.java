@@ -48,6 +48,12 @@ import lodi.tensor.Tensor;
  * <p>Because the base never back-propagates (only the head passes the gradient to h'), a step costs the base's
  * forward plus the head's forward and input gradient.
  *
+ * <p>With {@code hidden_states: every_layer} the same formula acts on every layer's output, at every position,
+ * through a {@link lodi.model.bert.LayerOutputHook}: layer i has its own modules and prompt projection
+ * ({@code lora_diffusion.layer.i.*}) and its e(c) is the mean of its own output over the prompt (with gradient).
+ * The frozen base then back-propagates to the earlier layers' modules, an adapters-like cost, and what the
+ * perturbations change flows through attention to the response's positions.
+ *
  * <p>B = batch rows, S = sequence, D = hidden size, N = scored rows, Nₚ = scored rows in phase p, r = rank,
  * F = FiLM dimension.
  */
@@ -55,8 +61,10 @@ final class LoraDiffusion extends AbstractPeftModel {
     static final String[] PHASES = {"early", "middle", "late"};
     private static final float INIT_STD = 0.01f;
     private static final String LORA_NAMES = "lora_names";
+    private static final String PREFIX = "lora_diffusion.";
 
-    private final Perturbation perturbation;
+    /** One perturbation: of the final hidden states, or of each layer's output in layer order. */
+    private final List<Perturbation> perturbations = new ArrayList<>();
     private final LoraDiffusionConfig settings;
     /** The last evaluation-mode forward's rows before and after the perturbation, for traces; norms on demand. */
     private LastPerturbation last;
@@ -68,20 +76,34 @@ final class LoraDiffusion extends AbstractPeftModel {
     LoraDiffusion(Denoiser base, LoraDiffusionConfig config, long seed) {
         super(base, config, name -> false);
         this.settings = config;
-        perturbation = new Perturbation(base.config().hiddenSize(), config, seed);
+        int hidden = base.config().hiddenSize();
+        if (config.hiddenStates() == LoraDiffusionConfig.HiddenStates.FINAL) {
+            perturbations.add(new Perturbation(hidden, config, seed, PREFIX));
+        } else {
+            for (int i = 0; i < base.layers().size(); i++) {
+                perturbations.add(new Perturbation(hidden, config, seed, layerPrefix(i)));
+            }
+            base.setLayerOutputHook(this::perturbLayerOutput);
+        }
+    }
+
+    private static String layerPrefix(int layer) {
+        return PREFIX + "layer." + layer + ".";
     }
 
     @Override
     Map<String, Parameter> addedParameters() {
         Map<String, Parameter> named = new LinkedHashMap<>();
-        perturbation.namedParameters().forEach((name, p) -> named.put("lora_diffusion." + name, p));
+        for (Perturbation perturbation : perturbations) {
+            perturbation.namedParameters().forEach((name, p) -> named.put(perturbation.prefix + name, p));
+        }
         return named;
     }
 
     @Override
     public void train(boolean on) {
         base.train(on);
-        perturbation.train(on);
+        perturbations.forEach(p -> p.train(on));
     }
 
     @Override
@@ -91,40 +113,78 @@ final class LoraDiffusion extends AbstractPeftModel {
 
     @Override
     public Variable trainingLogits(TokenBatch batch, float[] times, int[] positions) {
+        if (everyLayer()) {
+            return super.trainingLogits(batch, times, positions);
+        }
         return base.head(perturbedRows(batch, times, positions));
     }
 
     @Override
     public Variable trainingLoss(TokenBatch batch, float[] times, int[] positions, int[] targets, float[] weights,
                                  float divisor) {
+        if (everyLayer()) {
+            return super.trainingLoss(batch, times, positions, targets, weights, divisor);
+        }
         return base.headLoss(perturbedRows(batch, times, positions), targets, weights, divisor);
     }
 
-    /** The frozen base's hidden states at the scored positions [N, D], perturbed by the low-rank update. */
+    private boolean everyLayer() {
+        return settings.hiddenStates() == LoraDiffusionConfig.HiddenStates.EVERY_LAYER;
+    }
+
+    /** The frozen base's final hidden states at the scored positions [N, D], perturbed by the low-rank update. */
     private Variable perturbedRows(TokenBatch batch, float[] times, int[] positions) {
         Tensor selected;
         Tensor prompts;
         try (var scope = Autograd.noGrad()) {
             Variable hidden = base.hidden(batch, times);
             selected = ShapeOps.gatherRows(hidden, positions).value();
-            prompts = promptMeans(hidden, batch);
-        }
-        int numTimesteps = base.config().numTimesteps();
-        int[] phaseOfRow = new int[batch.batch()];
-        for (int b = 0; b < batch.batch(); b++) {
-            phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
+            prompts = promptMeans(hidden, batch).value();
         }
         int[] rowOf = batch.rowOfPositions();
         int[] rowOfScored = new int[positions.length];
         for (int n = 0; n < positions.length; n++) {
             rowOfScored[n] = rowOf[positions[n]];
         }
-        Variable perturbed = perturbation.forward(selected, prompts, rowOfScored, phaseOfRow);
-        if (!base.isTraining()) {
-            last = new LastPerturbation(selected, perturbed.value(), rowOfScored, batch.batch());
-            lastNorms = null;
+        Variable perturbed = perturbations.getFirst().forward(Variable.constant(selected), Variable.constant(prompts), rowOfScored,
+                phases(batch, times));
+        keepForTraces(selected, perturbed, rowOfScored, batch);
+        return perturbed;
+    }
+
+    /**
+     * The hook on layer {@code layer}'s output [T, D]: every position perturbed by that layer's modules, chosen by
+     * its row's phase; the FiLM prompt vector is the mean of this layer's output over the prompt.
+     */
+    private Variable perturbLayerOutput(int layer, Variable hidden, TokenBatch batch, float[] times) {
+        Variable prompts = promptMeans(hidden, batch);
+        int[] rowOf = batch.rowOfPositions();
+        for (int i = 0; i < rowOf.length; i++) {
+            rowOf[i] = Math.max(rowOf[i], 0); // positions in no row (padding) are never read: any module will do
+        }
+        Variable perturbed = perturbations.get(layer).forward(hidden, prompts, rowOf, phases(batch, times));
+        if (layer == perturbations.size() - 1) {
+            keepForTraces(hidden.value(), perturbed, rowOf, batch);
         }
         return perturbed;
+    }
+
+    /** Each batch row's phase [B] from its diffusion time. */
+    private int[] phases(TokenBatch batch, float[] times) {
+        int numTimesteps = base.config().numTimesteps();
+        int[] phaseOfRow = new int[batch.batch()];
+        for (int b = 0; b < batch.batch(); b++) {
+            phaseOfRow[b] = phase(Math.round(times[b] * numTimesteps), numTimesteps);
+        }
+        return phaseOfRow;
+    }
+
+    /** In evaluation mode, the rows before and after the (last) perturbation, for {@link #lastPerturbationNorm}. */
+    private void keepForTraces(Tensor before, Variable after, int[] rowOfRows, TokenBatch batch) {
+        if (!base.isTraining()) {
+            last = new LastPerturbation(before, after.value(), rowOfRows, batch.batch());
+            lastNorms = null;
+        }
     }
 
     @Override
@@ -179,7 +239,12 @@ final class LoraDiffusion extends AbstractPeftModel {
 
     @Override
     public Variable regularization() {
-        return perturbation.regularization(settings.lambdaRank(), settings.lambdaOrth());
+        Variable total = null;
+        for (Perturbation perturbation : perturbations) {
+            Variable terms = perturbation.regularization(settings.lambdaRank(), settings.lambdaOrth());
+            total = total == null ? terms : ElementwiseOps.add(total, terms);
+        }
+        return total;
     }
 
     @Override
@@ -196,9 +261,13 @@ final class LoraDiffusion extends AbstractPeftModel {
         return 3 * step > numTimesteps ? 1 : 2;
     }
 
-    /** The mean hidden state [B, D] over each row's prompt positions: real positions in segment 0. */
-    static Tensor promptMeans(Variable hidden, TokenBatch batch) {
-        Tensor means = Tensor.zeros(batch.batch(), hidden.value().cols());
+    /**
+     * The mean hidden state [B, D] over each row's prompt positions (real positions in segment 0; zeros for a row
+     * without any), differentiable in hidden.
+     */
+    static Variable promptMeans(Variable hidden, TokenBatch batch) {
+        int d = hidden.value().cols();
+        Variable[] means = new Variable[batch.batch()];
         for (int b = 0; b < batch.batch(); b++) {
             List<Integer> prompt = new ArrayList<>();
             for (int s = 0; s < batch.lengths()[b]; s++) {
@@ -206,29 +275,30 @@ final class LoraDiffusion extends AbstractPeftModel {
                     prompt.add(batch.start(b) + s);
                 }
             }
-            if (!prompt.isEmpty()) {
-                int[] rows = prompt.stream().mapToInt(Integer::intValue).toArray();
-                means.rows(b, b + 1).copyFrom(ReduceOps.meanRows(hidden, rows).value().reshape(1, -1));
-            }
+            means[b] = prompt.isEmpty() ? Variable.constant(Tensor.zeros(1, d))
+                    : ShapeOps.reshape(ReduceOps.meanRows(hidden, prompt.stream().mapToInt(Integer::intValue).toArray()), 1, d);
         }
-        return means;
+        return ShapeOps.concatFirstDim(means);
     }
 
     /** The trainable part: the prompt projection and, per phase, k low-rank modules with their FiLM weights. */
     static final class Perturbation extends Module {
+        /** The parameter names' prefix: {@code lora_diffusion.} or {@code lora_diffusion.layer.i.}. */
+        final String prefix;
         private final Linear promptProjection;
         private final List<ModuleList<PhaseModule>> phases = new ArrayList<>();
         private final float[] sigmas;
 
-        Perturbation(int hidden, LoraDiffusionConfig config, long seed) {
+        Perturbation(int hidden, LoraDiffusionConfig config, long seed, String prefix) {
+            this.prefix = prefix;
             promptProjection = registerModule("prompt_projection",
-                    new Linear(hidden, config.filmDim(), false, seed, stream("lora_diffusion.prompt_projection")));
+                    new Linear(hidden, config.filmDim(), false, seed, stream(prefix + "prompt_projection")));
             sigmas = new float[PHASES.length];
             for (int p = 0; p < PHASES.length; p++) {
                 ModuleList<PhaseModule> modules = registerModule(PHASES[p], new ModuleList<>());
                 int rank = Math.min(config.phaseRanks().get(p), hidden);
                 for (int i = 0; i < config.modulesPerPhase(); i++) {
-                    modules.add(new PhaseModule(hidden, rank, config.filmDim(), seed, "lora_diffusion." + PHASES[p] + "." + i));
+                    modules.add(new PhaseModule(hidden, rank, config.filmDim(), seed, prefix + PHASES[p] + "." + i));
                 }
                 phases.add(modules);
                 sigmas[p] = config.phaseSigmas().get(p).floatValue();
@@ -236,13 +306,11 @@ final class LoraDiffusion extends AbstractPeftModel {
         }
 
         /**
-         * The base's hidden states at the scored positions [N, D] and promptMeans [B, D] (both without gradient),
-         * the batch row of each scored position [N], each batch row's phase [B] → h' [N, D], in the order of
-         * {@code scored}.
+         * Hidden states h [N, D], promptMeans [B, D], the batch row of each of the N rows, each batch row's phase
+         * [B] → h' [N, D], in the order of {@code selected}.
          */
-        Variable forward(Tensor scored, Tensor promptMeans, int[] rowOfScored, int[] phaseOfRow) {
-            Variable prompt = promptProjection.forward(Variable.constant(promptMeans));
-            Variable selected = Variable.constant(scored);
+        Variable forward(Variable selected, Variable promptMeans, int[] rowOfScored, int[] phaseOfRow) {
+            Variable prompt = promptProjection.forward(promptMeans);
             List<Variable> deltas = new ArrayList<>();
             int[] order = new int[rowOfScored.length];
             int filled = 0;

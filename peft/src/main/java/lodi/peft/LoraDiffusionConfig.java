@@ -1,6 +1,8 @@
 package lodi.peft;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +15,8 @@ import java.util.List;
  * @param filmDim         the prompt-embedding size for FiLM conditioning
  * @param lambdaRank      the weight of Σ(‖A‖²_F + ‖B‖²_F)
  * @param lambdaOrth      the weight of Σ_{i<j} ‖B_iᵀB_j‖²_F within a phase
+ * @param hiddenStates    which hidden states the modules perturb: the final ones at the scored positions (the
+ *                        reference's), or every layer's output at every position
  */
 public record LoraDiffusionConfig(
         @JsonProperty("phase_ranks") List<Integer> phaseRanks,
@@ -21,6 +25,7 @@ public record LoraDiffusionConfig(
         @JsonProperty("film_dim") int filmDim,
         @JsonProperty("lambda_rank") double lambdaRank,
         @JsonProperty("lambda_orth") double lambdaOrth,
+        @JsonProperty("hidden_states") HiddenStates hiddenStates,
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("warmup_steps") int warmupSteps,
         @JsonProperty("modules_to_save") List<String> modulesToSave) implements PeftConfig {
@@ -29,6 +34,7 @@ public record LoraDiffusionConfig(
         phaseRanks = List.copyOf(phaseRanks);
         phaseSigmas = List.copyOf(phaseSigmas);
         modulesToSave = modulesToSave == null ? List.of() : List.copyOf(modulesToSave);
+        hiddenStates = hiddenStates == null ? HiddenStates.FINAL : hiddenStates;
         List<String> problems = new ArrayList<>();
         if (phaseRanks.size() != 3 || phaseSigmas.size() != 3 || phaseRanks.stream().anyMatch(r -> r < 1)) {
             problems.add("phase_ranks and phase_sigmas need three entries (early, middle, late), ranks ≥ 1, got "
@@ -52,8 +58,8 @@ public record LoraDiffusionConfig(
      * rate 1e-4, 500 warm-up steps.
      */
     static LoraDiffusionConfig defaults() {
-        return new LoraDiffusionConfig(List.of(64, 32, 8), List.of(1.0, 0.5, 0.25), 2, 256, 0.01, 0.001, 1e-4, 500,
-                List.of());
+        return new LoraDiffusionConfig(List.of(64, 32, 8), List.of(1.0, 0.5, 0.25), 2, 256, 0.01, 0.001,
+                HiddenStates.FINAL, 1e-4, 500, List.of());
     }
 
     @Override
@@ -62,13 +68,42 @@ public record LoraDiffusionConfig(
     }
 
     public LoraDiffusionConfig withPhases(List<Integer> ranks, List<Double> sigmas, int perPhase) {
-        return new LoraDiffusionConfig(ranks, sigmas, perPhase, filmDim, lambdaRank, lambdaOrth, learningRate,
-                warmupSteps, modulesToSave);
+        return new LoraDiffusionConfig(ranks, sigmas, perPhase, filmDim, lambdaRank, lambdaOrth, hiddenStates,
+                learningRate, warmupSteps, modulesToSave);
     }
 
     @Override
     public LoraDiffusionConfig withLearningRate(double newLearningRate, int newWarmupSteps) {
         return new LoraDiffusionConfig(phaseRanks, phaseSigmas, modulesPerPhase, filmDim, lambdaRank, lambdaOrth,
-                newLearningRate, newWarmupSteps, modulesToSave);
+                hiddenStates, newLearningRate, newWarmupSteps, modulesToSave);
+    }
+
+    /** Where the low-rank modules act: {@code final} or {@code every_layer}. */
+    public enum HiddenStates {
+        /** The final hidden states at the scored positions; the base never back-propagates (the reference's). */
+        FINAL("final"),
+        /** Each layer's output at every position, with modules of its own; the frozen base back-propagates. */
+        EVERY_LAYER("every_layer");
+
+        private final String id;
+
+        HiddenStates(String id) {
+            this.id = id;
+        }
+
+        @JsonValue
+        public String id() {
+            return id;
+        }
+
+        @JsonCreator
+        public static HiddenStates parse(String id) {
+            for (HiddenStates value : values()) {
+                if (value.id.equals(id)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("hidden_states must be final or every_layer, got '" + id + "'");
+        }
     }
 }

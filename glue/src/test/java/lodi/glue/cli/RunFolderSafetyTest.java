@@ -70,6 +70,7 @@ class RunFolderSafetyTest {
                 {"--skip-bad-rows"},
                 {"--base", "/nonexistent/model.onnx"},
                 {"--set", "training.max_length=100000"},
+                {"--set", "peft.lora_diffusion.hidden_states=everywhere"},
         };
         for (String[] extra : cases) {
             LodiRun run = LodiRun.of(train(outputs, extra));

@@ -43,6 +43,7 @@ public final class Denoiser extends Module implements MaskPredictor {
     private final GeluApproximation gelu;
     private final TimeConditioning timeConditioning;
     private long dropoutSeed;
+    private LayerOutputHook layerOutputHook;
 
     public Denoiser(DenoiserConfig config, long seed) {
         this.config = config;
@@ -85,14 +86,19 @@ public final class Denoiser extends Module implements MaskPredictor {
         dropoutSeed = seed;
     }
 
+    /** Runs {@code hook} on every layer's output (null: none); the method that sets it owns its parameters. */
+    public void setLayerOutputHook(LayerOutputHook hook) {
+        layerOutputHook = hook;
+    }
+
     /** This step's dropout seed (modules attached to the denoiser draw their masks from it too). */
     public long dropoutSeed() {
         return dropoutSeed;
     }
 
     /**
-     * The final hidden states [T, D]: the encoder's output with the timestep embedding added (where the
-     * config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.
+     * The final hidden states [T, D]: the encoder's output (each layer's passed through the layer-output hook, when
+     * one is set) with the timestep embedding added (where the config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.
      */
     public Variable hidden(TokenBatch batch, float[] times) {
         Variable perRowTime = timeEmbedding == null ? null : broadcastRows(timeEmbedding.forward(steps(times)), batch);
@@ -102,8 +108,11 @@ public final class Denoiser extends Module implements MaskPredictor {
         }
         x = RandomOps.dropout(embeddings.norm.forward(x), (float) config.hiddenDropout(), dropoutSeed,
                 BertInit.stream("bert.embeddings"), isTraining());
-        for (BertLayer layer : layers.items()) {
-            x = layer.forward(x, batch.sequences(), dropoutSeed);
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forward(x, batch.sequences(), dropoutSeed);
+            if (layerOutputHook != null) {
+                x = layerOutputHook.apply(i, x, batch, times);
+            }
         }
         if (finalNorm != null) {
             x = finalNorm.forward(x);
