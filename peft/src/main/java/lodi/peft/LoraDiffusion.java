@@ -146,8 +146,8 @@ final class LoraDiffusion extends AbstractPeftModel {
         for (int n = 0; n < positions.length; n++) {
             rowOfScored[n] = rowOf[positions[n]];
         }
-        Variable perturbed = perturbations.getFirst().forward(Variable.constant(selected), Variable.constant(prompts), rowOfScored,
-                phases(batch, times));
+        Variable perturbed = perturbations.getFirst().forward(Variable.constant(selected), Variable.constant(prompts),
+                rowOfScored, phases(batch, times));
         keepForTraces(selected, perturbed, rowOfScored, batch);
         return perturbed;
     }
@@ -275,8 +275,9 @@ final class LoraDiffusion extends AbstractPeftModel {
                     prompt.add(batch.start(b) + s);
                 }
             }
-            means[b] = prompt.isEmpty() ? Variable.constant(Tensor.zeros(1, d))
-                    : ShapeOps.reshape(ReduceOps.meanRows(hidden, prompt.stream().mapToInt(Integer::intValue).toArray()), 1, d);
+            int[] rows = prompt.stream().mapToInt(Integer::intValue).toArray();
+            means[b] = rows.length == 0 ? Variable.constant(Tensor.zeros(1, d))
+                    : ShapeOps.reshape(ReduceOps.meanRows(hidden, rows), 1, d);
         }
         return ShapeOps.concatFirstDim(means);
     }

@@ -46,7 +46,8 @@ class AddedModulesGradCheckTest {
         int[] rowOfScored = {0, 1, 2, 0, 2, 1, 2};
         int[] phaseOfRow = {2, 0, 1};
         GradCheck.standard().checkParameters("lora_diffusion perturbation",
-                () -> perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored, phaseOfRow), perturbation.namedParameters());
+                () -> perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored,
+                        phaseOfRow), perturbation.namedParameters());
         GradCheck.standard().checkParameters("lora_diffusion regularisers",
                 () -> perturbation.regularization(0.01, 0.001), perturbation.namedParameters());
     }
@@ -99,14 +100,16 @@ class AddedModulesGradCheckTest {
         float[] before;
         float[] after;
         try (var scope = Autograd.noGrad()) {
-            before = perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored, phaseOfRow).value().toArray();
+            before = perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored,
+                    phaseOfRow).value().toArray();
             // zero the late phase: the scored rows of batch row 1 (the last two) become the base's, the others stay
             perturbation.namedParameters().forEach((name, p) -> {
                 if (name.startsWith("late.") && name.contains("lora_A")) {
                     p.value().zero();
                 }
             });
-            after = perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored, phaseOfRow).value().toArray();
+            after = perturbation.forward(Variable.constant(scored), Variable.constant(promptMeans), rowOfScored,
+                    phaseOfRow).value().toArray();
         }
         assertArrayEquals(java.util.Arrays.copyOfRange(before, 0, 20), java.util.Arrays.copyOfRange(after, 0, 20));
         assertArrayEquals(java.util.Arrays.copyOfRange(scored.toArray(), 20, 40), java.util.Arrays.copyOfRange(after, 20, 40));

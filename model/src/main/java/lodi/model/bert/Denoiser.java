@@ -98,7 +98,8 @@ public final class Denoiser extends Module implements MaskPredictor {
 
     /**
      * The final hidden states [T, D]: the encoder's output (each layer's passed through the layer-output hook, when
-     * one is set) with the timestep embedding added (where the config says). {@code times[b]} ∈ [0, 1] is row b's diffusion time; it is embedded as the step t·T.
+     * one is set) with the timestep embedding added (where the config says). {@code times[b]} ∈ [0, 1] is row b's
+     * diffusion time; it is embedded as the step t·T.
      */
     public Variable hidden(TokenBatch batch, float[] times) {
         Variable perRowTime = timeEmbedding == null ? null : broadcastRows(timeEmbedding.forward(steps(times)), batch);
