@@ -1,8 +1,6 @@
 package lodi.peft;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,32 +76,11 @@ public record LoraDiffusionConfig(
                 hiddenStates, newLearningRate, newWarmupSteps, modulesToSave);
     }
 
-    /** Where the low-rank modules act: {@code final} or {@code every_layer}. */
+    /** Where the low-rank modules act ({@code hidden_states}), each written and read as its JSON name. */
     public enum HiddenStates {
         /** The final hidden states at the scored positions; the base never back-propagates (the reference's). */
-        FINAL("final"),
+        @JsonProperty("final") FINAL,
         /** Each layer's output at every position, with modules of its own; the frozen base back-propagates. */
-        EVERY_LAYER("every_layer");
-
-        private final String id;
-
-        HiddenStates(String id) {
-            this.id = id;
-        }
-
-        @JsonValue
-        public String id() {
-            return id;
-        }
-
-        @JsonCreator
-        public static HiddenStates parse(String id) {
-            for (HiddenStates value : values()) {
-                if (value.id.equals(id)) {
-                    return value;
-                }
-            }
-            throw new IllegalArgumentException("hidden_states must be final or every_layer, got '" + id + "'");
-        }
+        @JsonProperty("every_layer") EVERY_LAYER
     }
 }

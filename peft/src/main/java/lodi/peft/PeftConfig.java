@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lodi.model.io.AtomicFiles;
+import lodi.model.io.JsonChoices;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -154,6 +156,8 @@ public sealed interface PeftConfig
             }
             try {
                 return MAPPER.treeToValue(merged, defaults.getClass());
+            } catch (InvalidFormatException e) {
+                throw new IllegalArgumentException(method + " config: " + JsonChoices.problem(e));
             } catch (JacksonException e) {
                 // the constructor's own check arrives wrapped; its message names the value
                 throw new IllegalArgumentException(e.getCause() instanceof IllegalArgumentException invalid

@@ -54,14 +54,4 @@ public final class Choices {
         @JsonProperty("elbo") ELBO,
         @JsonProperty("row") ROW
     }
-
-    /** The JSON name of {@code choice}, as its {@link JsonProperty} gives it. */
-    static String jsonName(Enum<?> choice) {
-        try {
-            JsonProperty name = choice.getDeclaringClass().getField(choice.name()).getAnnotation(JsonProperty.class);
-            return name == null ? choice.name() : name.value();
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

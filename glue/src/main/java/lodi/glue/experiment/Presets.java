@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import lodi.model.io.JsonChoices;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -118,7 +119,7 @@ public final class Presets {
         try {
             config = JSON.treeToValue(tree, ExperimentConfig.class);
         } catch (InvalidFormatException e) {
-            throw new ConfigurationException(origin + ": invalid setting (" + choiceProblem(e) + ")");
+            throw new ConfigurationException(origin + ": invalid setting (" + JsonChoices.problem(e) + ")");
         } catch (JacksonException e) {
             // a record constructor's own check arrives wrapped; its message is the one that names the value
             String reason = e.getCause() instanceof IllegalArgumentException invalid ? invalid.getMessage()
@@ -127,19 +128,6 @@ public final class Presets {
         }
         ConfigValidation.check(config);
         return config;
-    }
-
-    /** "KEY must be a, b, got 'x'" for a value that names no choice of its {@link Choices} enum. */
-    private static String choiceProblem(InvalidFormatException e) {
-        String key = e.getPath().stream().map(JacksonException.Reference::getPropertyName)
-                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("."));
-        Class<?> type = e.getTargetType();
-        if (type == null || !type.isEnum()) {
-            return key + ": " + e.getOriginalMessage();
-        }
-        String valid = java.util.Arrays.stream((Enum<?>[]) type.getEnumConstants()).map(Choices::jsonName)
-                .collect(java.util.stream.Collectors.joining(", "));
-        return key + " must be " + valid + ", got '" + e.getValue() + "'";
     }
 
     private static JsonNode parseLoose(String value) {
