@@ -70,7 +70,7 @@ final class LoraDiffusion extends AbstractPeftModel {
     private LastPerturbation last;
     private double[] lastNorms;
 
-    private record LastPerturbation(Tensor before, Tensor after, int[] rowOfScored, int rows) {
+    private record LastPerturbation(Tensor before, Tensor after, int[] rowOfRows, int rows) {
     }
 
     LoraDiffusion(Denoiser base, LoraDiffusionConfig config, long seed) {
@@ -198,18 +198,18 @@ final class LoraDiffusion extends AbstractPeftModel {
         return lastNorms[row];
     }
 
-    /** Per batch row, the mean over its scored positions of ‖h' − h‖₂. */
+    /** Per batch row, the mean over its perturbed rows (scored positions, or every position) of ‖h' − h‖₂. */
     private static double[] perturbationNorms(LastPerturbation last) {
         double[] sums = new double[last.rows()];
         int[] counts = new int[last.rows()];
         int d = last.before().cols();
-        for (int n = 0; n < last.rowOfScored().length; n++) {
+        for (int n = 0; n < last.rowOfRows().length; n++) {
             double squares = 0;
             for (int x = 0; x < d; x++) {
                 double delta = last.after().get(n * d + x) - last.before().get(n * d + x);
                 squares += delta * delta;
             }
-            int row = last.rowOfScored()[n];
+            int row = last.rowOfRows()[n];
             sums[row] += Math.sqrt(squares);
             counts[row]++;
         }
@@ -310,15 +310,15 @@ final class LoraDiffusion extends AbstractPeftModel {
          * Hidden states h [N, D], promptMeans [B, D], the batch row of each of the N rows, each batch row's phase
          * [B] → h' [N, D], in the order of {@code selected}.
          */
-        Variable forward(Variable selected, Variable promptMeans, int[] rowOfScored, int[] phaseOfRow) {
+        Variable forward(Variable selected, Variable promptMeans, int[] rowOfRows, int[] phaseOfRow) {
             Variable prompt = promptProjection.forward(promptMeans);
             List<Variable> deltas = new ArrayList<>();
-            int[] order = new int[rowOfScored.length];
+            int[] order = new int[rowOfRows.length];
             int filled = 0;
             for (int p = 0; p < PHASES.length; p++) {
                 List<Integer> members = new ArrayList<>();
-                for (int n = 0; n < rowOfScored.length; n++) {
-                    if (phaseOfRow[rowOfScored[n]] == p) {
+                for (int n = 0; n < rowOfRows.length; n++) {
+                    if (phaseOfRow[rowOfRows[n]] == p) {
                         members.add(n);
                     }
                 }
@@ -329,7 +329,7 @@ final class LoraDiffusion extends AbstractPeftModel {
                 int[] batchRows = new int[members.size()];
                 for (int j = 0; j < rows.length; j++) {
                     rows[j] = members.get(j);
-                    batchRows[j] = rowOfScored[rows[j]];
+                    batchRows[j] = rowOfRows[rows[j]];
                     order[rows[j]] = filled + j;
                 }
                 filled += rows.length;
@@ -346,7 +346,7 @@ final class LoraDiffusion extends AbstractPeftModel {
                 return selected;
             }
             Variable grouped = ShapeOps.concatFirstDim(deltas.toArray(Variable[]::new));
-            // grouped row order[n] belongs to scored row n: gather puts them back in the order of positions
+            // grouped row order[n] belongs to row n of selected: gather puts them back in its order
             return ElementwiseOps.add(selected, ShapeOps.gatherRows(grouped, order));
         }
 
