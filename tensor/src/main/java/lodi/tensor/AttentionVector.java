@@ -104,14 +104,7 @@ final class AttentionVector {
             }
             float oldMax = rowMax[i0 + r];
             float newMax = Math.max(oldMax, max.reduceLanes(VectorOperators.MAX));
-            FloatVector shift = FloatVector.broadcast(F, newMax);
-            FloatVector sum = FloatVector.zero(F);
-            for (int c = 0; c < cols; c += LANES) {
-                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, tile, t + c).sub(shift));
-                p.intoArray(tile, t + c);
-                sum = sum.add(p);
-            }
-            float rowTotal = VectorMath.sum(sum);
+            float rowTotal = exponentiate(tile, t, cols, newMax);
             rowMax[i0 + r] = newMax;
             if (oldMax == Float.NEGATIVE_INFINITY) {
                 rowSum[i0 + r] = rowTotal; // first key block of this row: nothing accumulated to rescale
@@ -127,6 +120,21 @@ final class AttentionVector {
                 }
             }
         }
+    }
+
+    /**
+     * tile[t..t+cols) = exp(tile − max), returning their sum. A method of its own because C2 stops inlining in a
+     * method as large as its caller, and a vector passed to a call it did not inline is boxed on every row.
+     */
+    private static float exponentiate(float[] tile, int t, int cols, float max) {
+        FloatVector shift = FloatVector.broadcast(F, max);
+        FloatVector sum = FloatVector.zero(F);
+        for (int c = 0; c < cols; c += LANES) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, tile, t + c).sub(shift));
+            p.intoArray(tile, t + c);
+            sum = sum.add(p);
+        }
+        return VectorMath.sum(sum);
     }
 
     static void backward(Sequences sequences, int heads, int headDim,

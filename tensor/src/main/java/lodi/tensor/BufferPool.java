@@ -14,19 +14,22 @@ import java.util.TreeMap;
  * left to the garbage collector, they survive its young collections half-way through a step and fill the old
  * generation, and full collections took a quarter to a half of the step. Inside {@link #open() a scope}
  * {@link Tensor#zeros} takes its array from the pool; closing the scope hands every array it took back, for
- * the next step to take again. The pool keeps at most what the last step took and a quarter more.
+ * the next step to take again. A request takes the shortest free array at least as long and at most twice as
+ * long, and the pool keeps at most twice what the largest of the last {@value #RECENT_SCOPES} steps took: packed
+ * batches vary in total length, and arrays sized for a long batch serve the shorter ones.
  *
  * <p>Whatever outlives a step must not come from the pool: optimizer state and caches use
  * {@link Tensor#lastingZeros}. The scope is the calling thread's; arrays allocated on other threads, and small
  * ones, come from the heap as usual. A taken array is zeroed over the requested length, so results are bitwise
- * what fresh arrays give; it may be longer (by at most a quarter), which tensors allow (they carry their own
- * size). {@code -Dlodi.buffers=off} or {@code LODI_BUFFERS=off} turns reuse off; {@code =poison} fills returned
+ * what fresh arrays give; it may be longer (at most twice), which tensors allow (they carry their own size). {@code -Dlodi.buffers=off} or {@code LODI_BUFFERS=off} turns reuse off; {@code =poison} fills returned
  * arrays with NaN and pools small arrays too, so that an array used after its step shows up as a NaN (the
  * tests run that way).
  */
 public final class BufferPool {
     /** Arrays shorter than this come from the heap (young collections handle them well), except when poisoning. */
     private static final int MIN_POOLED = 4096;
+    /** How many steps back the largest step is remembered when the pool trims what it keeps. */
+    private static final int RECENT_SCOPES = 64;
 
     private static final Mode MODE = EngineSettings.buffers();
     private static final int MIN_LENGTH = MODE == Mode.POISON ? 1 : MIN_POOLED;
@@ -34,6 +37,8 @@ public final class BufferPool {
 
     private final TreeMap<Integer, ArrayDeque<Free>> free = new TreeMap<>();
     private final List<float[]> taken = new ArrayList<>();
+    /** Floats taken by each of the last {@link #RECENT_SCOPES} scopes, by scope number modulo its length. */
+    private final long[] recentTaken = new long[RECENT_SCOPES];
     private long scopes;
 
     enum Mode { REUSE, OFF, POISON }
@@ -70,7 +75,8 @@ public final class BufferPool {
                 takenFloats += array.length;
             }
             taken.clear();
-            keepAtMost(takenFloats + takenFloats / 4);
+            recentTaken[(int) (scopes % RECENT_SCOPES)] = takenFloats;
+            keepAtMost(2 * Arrays.stream(recentTaken).max().orElseThrow());
         }
     }
 
@@ -95,30 +101,35 @@ public final class BufferPool {
     private float[] take(int length) {
         Map.Entry<Integer, ArrayDeque<Free>> fit = free.ceilingEntry(length);
         float[] array;
-        if (fit != null && fit.getKey() <= length + length / 4) {
+        if (fit != null && fit.getKey() <= 2L * length) {
             array = fit.getValue().pop().array();
             if (fit.getValue().isEmpty()) {
                 free.remove(fit.getKey());
             }
             Arrays.fill(array, 0, length, 0f);
         } else {
-            array = new float[roundedUp(length)];
+            array = new float[newArrayLength(length)];
         }
         taken.add(array);
         return array;
     }
 
-    /** {@code length} rounded up to an eighth of its power of two, so that rows a little longer still fit. */
-    static int roundedUp(int length) {
-        int step = Math.max(1, Integer.highestOneBit(length) >>> 3);
-        long rounded = ((long) length + step - 1) / step * step;
+    /**
+     * The length of a new array for a request of {@code length}: a quarter more, so that the somewhat longer
+     * batches to come fit it too, rounded up to an eighth of its power of two.
+     */
+    static int newArrayLength(int length) {
+        long wanted = length + (long) length / 4;
+        long step = Math.max(1, Long.highestOneBit(wanted) >>> 3);
+        long rounded = (wanted + step - 1) / step * step;
         return (int) Math.min(rounded, Integer.MAX_VALUE - 8);
     }
 
     /**
-     * Drops the free arrays least recently returned until at most {@code budget} floats stay: what the step just
-     * closed used, and a quarter more. Packed batches vary in total length, so a step may miss an array by size
-     * and allocate another; without a bound the misses would pile up until the heap is full.
+     * Drops the free arrays least recently returned until at most {@code budget} floats stay. A step longer than
+     * any before misses arrays by size and allocates others; without a bound the arrays too short for the longest
+     * batches would pile up until the heap is full. Bounding by the last step alone dropped the long arrays after
+     * each short batch, so every long one allocated afresh and the collector copied gigabytes of live arrays.
      */
     private void keepAtMost(long budget) {
         long total = pooledFloats();

@@ -27,7 +27,17 @@ public final class VectorMath {
     private static final VectorSpecies<Float> F = Simd.F;
     private static final int L = F.length();
 
-    /** Rotations by L/2, L/4, ..., 1 lanes: the fixed pairwise tree of {@link #sum}. */
+    /*
+     * Rotations by 8, 4, 2 and 1 lanes: the fixed pairwise tree of {@link #sum} at 16 lanes (AVX-512). They are
+     * separate constants, not an array, because C2 intrinsifies rearrange only for a shuffle whose exact class it
+     * knows; and sum is split into methods under 35 bytes of bytecode, which C2 inlines at every call site: a
+     * vector passed to a call that is not inlined is boxed, two allocations per call in every hot loop.
+     */
+    private static final VectorShuffle<Float> ROTATE_8 = rotation(8);
+    private static final VectorShuffle<Float> ROTATE_4 = rotation(4);
+    private static final VectorShuffle<Float> ROTATE_2 = rotation(2);
+    private static final VectorShuffle<Float> ROTATE_1 = rotation(1);
+    /** Rotations by L/2, L/4, ..., 1 lanes: the same tree at any other width. */
     private static final VectorShuffle<Float>[] TREE = treeShuffles();
 
     private static final float LOG2E = 1.44269504088896341f;
@@ -61,18 +71,38 @@ public final class VectorMath {
     private VectorMath() {
     }
 
+    private static VectorShuffle<Float> rotation(int lanes) {
+        return VectorShuffle.iota(F, lanes % L, 1, true);
+    }
+
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] treeShuffles() {
         int levels = Integer.numberOfTrailingZeros(L);
         VectorShuffle<Float>[] shuffles = new VectorShuffle[levels];
         for (int level = 0; level < levels; level++) {
-            shuffles[level] = VectorShuffle.iota(F, L >> (level + 1), 1, true);
+            shuffles[level] = rotation(L >> (level + 1));
         }
         return shuffles;
     }
 
     /** The lanes' sum in a fixed pairwise tree: lane i += lane i+L/2, then i+L/4, ..., then lane 0. */
     public static float sum(FloatVector v) {
+        return L == 16 ? quarterPairs(halves(v)).lane(0) : sumAnyWidth(v);
+    }
+
+    /** The tree's first two levels at 16 lanes: lane i += lane i+8, then lane i += lane i+4. */
+    private static FloatVector halves(FloatVector v) {
+        FloatVector w = v.add(v.rearrange(ROTATE_8));
+        return w.add(w.rearrange(ROTATE_4));
+    }
+
+    /** The tree's last two levels: lane i += lane i+2, then lane i += lane i+1. */
+    private static FloatVector quarterPairs(FloatVector v) {
+        FloatVector w = v.add(v.rearrange(ROTATE_2));
+        return w.add(w.rearrange(ROTATE_1));
+    }
+
+    private static float sumAnyWidth(FloatVector v) {
         for (VectorShuffle<Float> rotate : TREE) {
             v = v.add(v.rearrange(rotate));
         }

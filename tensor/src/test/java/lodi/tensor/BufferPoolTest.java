@@ -36,18 +36,18 @@ class BufferPoolTest {
     }
 
     @Test
-    void aSlightlyLongerRequestFitsTheRoundedArray() {
+    void aSomewhatLongerRequestFitsTheNewArray() {
         assumeTrue(reusing(), "LODI_BUFFERS=off");
         BufferPool pool = new BufferPool();
         float[] first;
         try (BufferPool.Scope scope = pool.open()) {
             first = Tensor.zeros(1000, 10).data();
-            assertEquals(BufferPool.roundedUp(10_000), first.length);
+            assertEquals(BufferPool.newArrayLength(10_000), first.length);
         }
         try (BufferPool.Scope scope = pool.open()) {
-            Tensor longer = Tensor.zeros(1010, 10);
+            Tensor longer = Tensor.zeros(1200, 10);
             assertSame(first, longer.data());
-            assertEquals(10_100, longer.size());
+            assertEquals(12_000, longer.size());
         }
         try (BufferPool.Scope scope = pool.open()) {
             // twice the length does not fit: a new array
@@ -56,10 +56,29 @@ class BufferPoolTest {
     }
 
     @Test
-    void roundingKeepsWithinAnEighth() {
+    void aShorterRequestTakesAnArrayAtMostTwiceItsLength() {
+        assumeTrue(reusing(), "LODI_BUFFERS=off");
+        BufferPool pool = new BufferPool();
+        float[] first;
+        try (BufferPool.Scope scope = pool.open()) {
+            first = Tensor.zeros(10_000).data();
+        }
+        try (BufferPool.Scope scope = pool.open()) {
+            Tensor shorter = Tensor.zeros(first.length / 2);
+            assertSame(first, shorter.data(), "a batch half as long reuses the long batch's array");
+            assertEquals(first.length / 2, shorter.size());
+        }
+        try (BufferPool.Scope scope = pool.open()) {
+            assertNotSame(first, Tensor.zeros(first.length / 2 - 1).data(), "under half its length: a new array");
+        }
+    }
+
+    @Test
+    void newArraysHaveAQuarterMoreRoundedWithinAnEighth() {
         for (int length : new int[] {1, 7, 8, 9, 4095, 4096, 4097, 10_000, 123_457, 1 << 24}) {
-            int rounded = BufferPool.roundedUp(length);
-            assertTrue(rounded >= length && rounded <= length + Math.max(1, length / 8), length + " -> " + rounded);
+            long wanted = length + length / 4;
+            int made = BufferPool.newArrayLength(length);
+            assertTrue(made >= wanted && made <= wanted + Math.max(1, wanted / 8), length + " -> " + made);
         }
     }
 
@@ -80,19 +99,30 @@ class BufferPoolTest {
     }
 
     @Test
-    void thePoolKeepsAtMostAQuarterMoreThanTheLastStepTook() {
+    void thePoolKeepsAtMostTwiceTheLargestRecentStep() {
         assumeTrue(reusing(), "LODI_BUFFERS=off");
         BufferPool pool = new BufferPool();
-        // steps whose sizes keep missing the free arrays (each twice the last) must not pile arrays up
-        for (int length = 10_000; length <= 640_000; length *= 2) {
+        // steps whose sizes keep missing the free arrays (each three times the last) must not pile arrays up
+        long largest = 0;
+        for (int length = 10_000; length <= 2_430_000; length *= 3) {
             try (BufferPool.Scope scope = pool.open()) {
                 Tensor.zeros(length);
             }
-            long lastStep = BufferPool.roundedUp(length);
-            assertTrue(pool.pooledFloats() <= lastStep + lastStep / 4, length + ": " + pool.pooledFloats());
+            largest = BufferPool.newArrayLength(length);
+            assertTrue(pool.pooledFloats() <= 2 * largest, length + ": " + pool.pooledFloats());
         }
-        pool.open().close();
-        assertEquals(0, pool.pooledFloats(), "a step that took nothing leaves nothing");
+        assertTrue(pool.pooledFloats() >= largest, "the longest step's array stays");
+        // a run of short steps keeps the long array for the next long batch
+        for (int step = 0; step < 10; step++) {
+            try (BufferPool.Scope scope = pool.open()) {
+                Tensor.zeros(10_000);
+            }
+        }
+        assertTrue(pool.pooledFloats() >= largest, "kept after short steps: " + pool.pooledFloats());
+        for (int step = 0; step < 64; step++) {
+            pool.open().close();
+        }
+        assertEquals(0, pool.pooledFloats(), "64 steps that took nothing leave nothing");
     }
 
     @Test
