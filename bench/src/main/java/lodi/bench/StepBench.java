@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code lodi bench step}: one fine-tuning step per method at the cpu-small shape (d=128, 4 layers, 4 heads,
  * FFN 512, V=30,522) or MiniLM's (d=384, 6 layers, 12 heads, FFN 1536; {@code --shape minilm}), any of whose
  * sizes {@code --hidden}, {@code --layers}, {@code --heads} and {@code --ffn} replace: forward, cross-entropy on a fixed 15% of the positions (set to [MASK]), backward, global
- * gradient clipping, AdamW, through the training loop itself ({@link TrainingLoop}). Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases.
+ * gradient clipping, AdamW, through the training loop itself ({@link TrainingLoop}). Rows get diffusion times spread over [0, 1], so lora_diffusion uses all three phases;
+ * it perturbs the final hidden states, or every layer's with {@code --hidden-states every_layer}.
  * Warm-up steps ({@code --warmup}, two by default), then the median of the timed steps; the table also splits the median step into forward,
  * backward and optimizer time.
  */
@@ -76,6 +77,11 @@ public final class StepBench implements Runnable {
     @Option(names = "--ffn", paramLabel = "F", description = "Feed-forward (intermediate) size instead of the shape's.")
     private Integer ffn;
 
+    @Option(names = "--hidden-states", defaultValue = "final", paramLabel = "WHERE",
+            description = "Where lora_diffusion's modules act: final (the final hidden states at the scored positions, "
+                    + "the reference's; default) or every_layer (every layer's output, as the minilm preset).")
+    private String hiddenStates;
+
     @Option(names = "--json", description = "Print one JSON object per method instead of a table.")
     private boolean json;
 
@@ -102,6 +108,13 @@ public final class StepBench implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        PeftConfig loraDiffusion;
+        try {
+            loraDiffusion = PeftConfig.fromJson(PeftMethod.LORA_DIFFUSION,
+                    JSON.createObjectNode().put("hidden_states", hiddenStates));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hidden-states: " + e.getMessage());
+        }
         DenoiserConfig config = resized(switch (shape) {
             case "cpu-small" -> DenoiserConfig.cpuSmall();
             case "minilm" -> DenoiserConfig.miniLm();
@@ -115,14 +128,14 @@ public final class StepBench implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             out.printf("training step, %s (d=%d, %d layers, %d heads, FFN %d, V=%d), batch %d x seq %d, 15%% scored, "
-                    + "threads=%d; median of %d steps after %d warm-up%n", shape, config.hiddenSize(), config.numLayers(),
-                    config.numHeads(), config.intermediateSize(), config.vocabSize(), batch, seq, Parallel.threads(), steps,
-                    warmup);
+                    + "threads=%d, lora_diffusion on the %s hidden states; median of %d steps after %d warm-up%n", shape,
+                    config.hiddenSize(), config.numLayers(), config.numHeads(), config.intermediateSize(),
+                    config.vocabSize(), batch, seq, Parallel.threads(), hiddenStates, steps, warmup);
             out.printf("%-15s %10s %10s %10s %10s %10s%n", "method", "ms/step", "tokens/s", "fwd ms", "bwd ms", "optim ms");
             out.flush();
         }
         for (PeftMethod m : methods) {
-            Timing t = measure(m, config);
+            Timing t = measure(m == PeftMethod.LORA_DIFFUSION ? loraDiffusion : PeftConfig.defaults(m), config);
             double tokensPerSecond = batch * (double) seq / (t.step() / 1000);
             if (json) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -130,6 +143,9 @@ public final class StepBench implements Runnable {
                 row.put("shape", shape);
                 row.put("batch", batch);
                 row.put("seq", seq);
+                if (m == PeftMethod.LORA_DIFFUSION) {
+                    row.put("hidden_states", hiddenStates);
+                }
                 row.put("ms_per_step", round(t.step()));
                 row.put("tokens_per_s", Math.round(tokensPerSecond));
                 out.println(JSON.writeValueAsString(row));
@@ -152,8 +168,8 @@ public final class StepBench implements Runnable {
         }
     }
 
-    private Timing measure(PeftMethod m, DenoiserConfig config) {
-        PeftModel model = Peft.apply(new Denoiser(config, 1), PeftConfig.defaults(m), 2);
+    private Timing measure(PeftConfig peftConfig, DenoiserConfig config) {
+        PeftModel model = Peft.apply(new Denoiser(config, 1), peftConfig, 2);
         model.train(true);
         Map<String, Parameter> trainable = model.trainableParameters();
         AdamW optimizer = AdamW.builder(trainable, 1e-4).build();

@@ -54,8 +54,23 @@ class StepBenchTest {
         Result result = bench("--method", "lora_diffusion", "--batch", "2", "--seq", "8", "--steps", "1", "--json");
         assertEquals(0, result.code(), result.err());
         var json = JsonMapper.builder().build().readTree(result.out().strip());
-        assertEquals(List.of("method", "shape", "batch", "seq", "ms_per_step", "tokens_per_s"), List.copyOf(json.propertyNames()));
+        assertEquals(List.of("method", "shape", "batch", "seq", "hidden_states", "ms_per_step", "tokens_per_s"),
+                List.copyOf(json.propertyNames()));
         assertEquals("lora_diffusion", json.get("method").asString());
+        assertEquals("final", json.get("hidden_states").asString());
         assertTrue(json.get("tokens_per_s").asLong() > 0);
+    }
+
+    @Test
+    void loraDiffusionAtEveryLayerIsBenchedAndABadPlaceIsAUsageError() {
+        Result everyLayer = bench("--method", "lora_diffusion", "--hidden-states", "every_layer", "--batch", "2",
+                "--seq", "8", "--steps", "1", "--warmup", "0", "--json");
+        assertEquals(0, everyLayer.code(), everyLayer.err());
+        assertTrue(everyLayer.out().contains("\"hidden_states\":\"every_layer\""), everyLayer.out());
+
+        Result bad = bench("--method", "lora_diffusion", "--hidden-states", "everywhere");
+        assertEquals(Lodi.USAGE_ERROR, bad.code());
+        assertTrue(bad.err().contains("hidden_states must be final, every_layer, got 'everywhere'"), bad.err());
+        assertEquals("", bad.out());
     }
 }
