@@ -31,7 +31,7 @@ public final class ElementwiseOps {
         requireSameShape("add", a, b);
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor y = Tensor.zeros(av.shape());
+        Tensor y = Tensor.uninitialized(av.shape());
         int n = y.size();
         VectorOps.add(n, av.data(), av.offset(), bv.data(), bv.offset(), y.data(), y.offset());
         return Variable.op(y, dy -> {
@@ -60,7 +60,7 @@ public final class ElementwiseOps {
         requireSameShape("mul", a, b);
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor y = Tensor.zeros(av.shape());
+        Tensor y = Tensor.uninitialized(av.shape());
         int n = y.size();
         VectorOps.mul(n, av.data(), av.offset(), bv.data(), bv.offset(), y.data(), y.offset());
         return Variable.op(y, dy -> {
@@ -79,7 +79,7 @@ public final class ElementwiseOps {
     /** y = alpha·x for a constant alpha. */
     public static Variable scale(Variable x, float alpha) {
         Tensor xv = x.value();
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Tensor.uninitialized(xv.shape());
         VectorOps.scale(y.size(), alpha, xv.data(), xv.offset(), y.data(), y.offset());
         // inverts y = alpha·x: dx += alpha·dy
         return Variable.op(y, dy -> accumulate(x, dy, alpha), x);
@@ -110,7 +110,13 @@ public final class ElementwiseOps {
 
     /** into.grad += alpha·dy when {@code into} requires a gradient. */
     private static void accumulate(Variable into, Tensor dy, float alpha) {
-        if (into.requiresGrad()) {
+        if (!into.requiresGrad()) {
+            return;
+        }
+        if (into.gradIsEmpty()) {
+            Tensor g = into.newGrad();
+            VectorOps.axpyOntoZeros(dy.size(), alpha, dy.data(), dy.offset(), g.data(), g.offset());
+        } else {
             Tensor g = into.gradBuffer();
             VectorOps.axpy(dy.size(), alpha, dy.data(), dy.offset(), g.data(), g.offset());
         }
@@ -130,7 +136,7 @@ public final class ElementwiseOps {
 
     private static Variable pointwise(Variable x, Forward forward, Backward backward) {
         Tensor xv = x.value();
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Tensor.uninitialized(xv.shape());
         int n = y.size();
         forward.run(n, xv.data(), xv.offset(), y.data(), y.offset());
         return Variable.op(y, dy -> {
@@ -151,9 +157,9 @@ public final class ElementwiseOps {
     /** y = x·Φ(x); the forward keeps Φ(x) for the backward, which then only needs φ(x). */
     private static Variable geluErf(Variable x) {
         Tensor xv = x.value();
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Tensor.uninitialized(xv.shape());
         int n = y.size();
-        float[] cdf = Autograd.gradEnabled() && x.requiresGrad() ? BufferPool.zeros(n) : null;
+        float[] cdf = Autograd.gradEnabled() && x.requiresGrad() ? BufferPool.uninitialized(n) : null;
         Activations.geluErf(n, xv.data(), xv.offset(), y.data(), y.offset(), cdf, 0);
         return Variable.op(y, dy -> {
             // inverts y = x·Φ(x): dx += dy·(Φ(x) + x·φ(x)), Φ(x) as the forward saved it

@@ -24,7 +24,7 @@ public final class MatrixOps {
         checkLinear("linear", x, weight, bias);
         int[] outShape = xv.shape();
         outShape[outShape.length - 1] = weight.value().dim(0);
-        Tensor y = Tensor.zeros(outShape);
+        Tensor y = Tensor.uninitialized(outShape);
         affine(x, weight, bias, y.data(), y.offset());
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.op(y, dy -> affineBackward(x, weight, bias, dy.data(), dy.offset()), inputs);
@@ -71,16 +71,18 @@ public final class MatrixOps {
         int in = w.dim(1);
         int out = w.dim(0);
         if (x.requiresGrad()) {
-            // inverts y = x·Wᵀ: dx[R,I] += dy[R,O] · W[O,I]
-            Tensor dx = x.gradBuffer();
+            // inverts y = x·Wᵀ: dx[R,I] += dy[R,O] · W[O,I] (written, beta 0, when it is the first to reach x)
+            boolean first = x.gradIsEmpty();
+            Tensor dx = first ? x.newGrad() : x.gradBuffer();
             Gemm.sgemm(false, false, rows, in, out, 1f, dy, dyOff, out, w.data(), w.offset(), in,
-                    1f, dx.data(), dx.offset(), in);
+                    first ? 0f : 1f, dx.data(), dx.offset(), in);
         }
         if (weight.requiresGrad()) {
-            // inverts y = x·Wᵀ: dW[O,I] += dy[R,O]ᵀ · x[R,I]
-            Tensor dw = weight.gradBuffer();
+            // inverts y = x·Wᵀ: dW[O,I] += dy[R,O]ᵀ · x[R,I] (written, beta 0, when it is the first to reach W)
+            boolean first = weight.gradIsEmpty();
+            Tensor dw = first ? weight.newGrad() : weight.gradBuffer();
             Gemm.sgemm(true, false, out, in, rows, 1f, dy, dyOff, out, xv.data(), xv.offset(), in,
-                    1f, dw.data(), dw.offset(), in);
+                    first ? 0f : 1f, dw.data(), dw.offset(), in);
         }
         if (bias != null && bias.requiresGrad()) {
             // inverts y += b (broadcast over rows): db[O] += Σ_rows dy[R,O]

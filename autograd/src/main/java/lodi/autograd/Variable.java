@@ -78,6 +78,28 @@ public sealed class Variable permits Parameter {
         return grad;
     }
 
+    /**
+     * Whether no gradient has reached this variable yet: a backward step that writes its whole contribution in
+     * one pass may then take {@link #newGrad()} and write it, rather than add it to {@link #gradBuffer()}'s zeros
+     * (clearing buffers only to add into them took a tenth of a real step).
+     */
+    public final boolean gradIsEmpty() {
+        return grad == null;
+    }
+
+    /**
+     * A new gradient buffer whose contents are undefined, which the caller must overwrite entirely with what
+     * adding into zeros would give; only while {@link #gradIsEmpty()}.
+     */
+    public final Tensor newGrad() {
+        if (!requiresGrad || grad != null) {
+            throw new IllegalStateException("newGrad() on a variable that " + (requiresGrad ? "already has a gradient"
+                    : "does not require a gradient"));
+        }
+        grad = Tensor.uninitialized(value.shape());
+        return grad;
+    }
+
     /** Drops the gradient (the optimizer's zero_grad). */
     public final void zeroGrad() {
         grad = null;

@@ -21,8 +21,10 @@ import java.util.TreeMap;
  * <p>Whatever outlives a step must not come from the pool: optimizer state and caches use
  * {@link Tensor#lastingZeros}. The scope is the calling thread's; arrays allocated on other threads, and small
  * ones, come from the heap as usual. A taken array is zeroed over the requested length, so results are bitwise
- * what fresh arrays give; it may be longer (at most twice), which tensors allow (they carry their own size). {@code -Dlodi.buffers=off} or {@code LODI_BUFFERS=off} turns reuse off; {@code =poison} fills returned
- * arrays with NaN and pools small arrays too, so that an array used after its step shows up as a NaN (the
+ * what fresh arrays give, unless taken {@link #uninitialized} for a kernel that writes it whole; it may be longer
+ * (at most twice), which tensors allow (they carry their own size). {@code -Dlodi.buffers=off} or
+ * {@code LODI_BUFFERS=off} turns reuse off; {@code =poison} fills returned arrays with NaN and pools small arrays
+ * too, so that an array used after its step shows up as a NaN (the
  * tests run that way).
  */
 public final class BufferPool {
@@ -95,10 +97,19 @@ public final class BufferPool {
      */
     public static float[] zeros(int length) {
         BufferPool pool = ACTIVE.get();
-        return pool == null || length < MIN_LENGTH ? new float[length] : pool.take(length);
+        return pool == null || length < MIN_LENGTH ? new float[length] : pool.take(length, true);
     }
 
-    private float[] take(int length) {
+    /**
+     * An array of at least {@code length} floats whose contents are undefined when it comes from the pool (the
+     * caller writes every element it reads); else a new one of exactly that length.
+     */
+    public static float[] uninitialized(int length) {
+        BufferPool pool = ACTIVE.get();
+        return pool == null || length < MIN_LENGTH ? new float[length] : pool.take(length, false);
+    }
+
+    private float[] take(int length, boolean zeroed) {
         Map.Entry<Integer, ArrayDeque<Free>> fit = free.ceilingEntry(length);
         float[] array;
         if (fit != null && fit.getKey() <= 2L * length) {
@@ -106,7 +117,9 @@ public final class BufferPool {
             if (fit.getValue().isEmpty()) {
                 free.remove(fit.getKey());
             }
-            Arrays.fill(array, 0, length, 0f);
+            if (zeroed) {
+                Arrays.fill(array, 0, length, 0f);
+            }
         } else {
             array = new float[newArrayLength(length)];
         }

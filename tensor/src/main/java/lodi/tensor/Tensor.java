@@ -34,6 +34,16 @@ public final class Tensor {
         return new Tensor(BufferPool.zeros(sizeOf(shape)), 0, shape);
     }
 
+    /**
+     * A tensor for a kernel that writes every element before anything reads one (a GEMM with beta = 0, an
+     * elementwise forward): like {@link #zeros}, but storage taken from the step's pool is not cleared first, so
+     * its contents are undefined (NaN under {@code LODI_BUFFERS=poison}, so a kernel that skips an element fails
+     * the tests). Clearing was a tenth of a real step's time.
+     */
+    public static Tensor uninitialized(int... shape) {
+        return new Tensor(BufferPool.uninitialized(sizeOf(shape)), 0, shape);
+    }
+
     /** A tensor of zeros with storage of its own, never reused: for state that outlives a training step. */
     public static Tensor lastingZeros(int... shape) {
         return new Tensor(new float[sizeOf(shape)], 0, shape);

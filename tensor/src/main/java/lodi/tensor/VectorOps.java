@@ -179,6 +179,39 @@ public final class VectorOps {
         }
     }
 
+    /**
+     * y = alpha·x + 0 without reading y: bitwise what {@link #axpy} leaves in an array of zeros (the same fma
+     * onto +0, which also turns a −0 product into +0), for the first gradient to reach a buffer.
+     */
+    public static void axpyOntoZeros(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        boolean simd = Simd.enabled();
+        ElementChunks.forEach(n, (from, to) -> {
+            if (simd) {
+                axpyOntoZerosVector(to - from, alpha, x, xOff + from, y, yOff + from);
+            } else {
+                axpyOntoZerosScalar(to - from, alpha, x, xOff + from, y, yOff + from);
+            }
+        });
+    }
+
+    static void axpyOntoZerosScalar(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = 0f + alpha * x[xOff + i];
+        }
+    }
+
+    static void axpyOntoZerosVector(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector a = FloatVector.broadcast(F, alpha);
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(a, zero).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = 0f + alpha * x[xOff + i];
+        }
+    }
+
     /** y += alpha·x over whole tensors of the same shape. */
     public static void axpy(float alpha, Tensor x, Tensor y) {
         Tensor.requireSameShape(x, y);

@@ -43,6 +43,41 @@ class VectorOpsTest {
     }
 
     @Test
+    void axpyOntoZerosIsBitwiseAxpyIntoZerosWithoutReadingTheOutput() {
+        for (int n : SIZES) {
+            float[] x = random(6, n, 1f);
+            // signed zeros and products that underflow to −0: axpy onto +0 turns them into +0
+            x[OFF] = -0f;
+            if (n > 1) {
+                x[OFF + 1] = -Float.MIN_VALUE;
+            }
+            if (n > 2) {
+                x[OFF + n - 1] = -1e-44f;
+            }
+            for (float alpha : new float[] {1f, -1f, 0.3f}) {
+                float[] expected = new float[OFF + n];
+                float[] actual = new float[OFF + n];
+                java.util.Arrays.fill(actual, Float.NaN);
+                VectorOps.axpyVector(n, alpha, x, OFF, expected, OFF);
+                VectorOps.axpyOntoZerosVector(n, alpha, x, OFF, actual, OFF);
+                assertBitwise(expected, actual, "vector n=" + n + " alpha=" + alpha);
+                expected = new float[OFF + n];
+                java.util.Arrays.fill(actual, Float.NaN);
+                VectorOps.axpyScalar(n, alpha, x, OFF, expected, OFF);
+                VectorOps.axpyOntoZerosScalar(n, alpha, x, OFF, actual, OFF);
+                assertBitwise(expected, actual, "scalar n=" + n + " alpha=" + alpha);
+            }
+        }
+    }
+
+    private static void assertBitwise(float[] expected, float[] actual, String what) {
+        for (int i = OFF; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                    what + " element " + i + ": " + expected[i] + " vs " + actual[i]);
+        }
+    }
+
+    @Test
     void publicEntryPointsSplitLargeInputsIntoChunksCorrectly() {
         int n = 3 * ElementChunks.CHUNK + 5;
         float[] a = random(4, n, 1f);
