@@ -127,10 +127,12 @@ public final class StepBench implements Runnable {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
+            String form = methods.contains(PeftMethod.LORA_DIFFUSION)
+                    ? ", lora_diffusion on the " + hiddenStates + " hidden states" : "";
             out.printf("training step, %s (d=%d, %d layers, %d heads, FFN %d, V=%d), batch %d x seq %d, 15%% scored, "
-                    + "threads=%d, lora_diffusion on the %s hidden states; median of %d steps after %d warm-up%n", shape,
+                    + "threads=%d%s; median of %d steps after %d warm-up%n", shape,
                     config.hiddenSize(), config.numLayers(), config.numHeads(), config.intermediateSize(),
-                    config.vocabSize(), batch, seq, Parallel.threads(), hiddenStates, steps, warmup);
+                    config.vocabSize(), batch, seq, Parallel.threads(), form, steps, warmup);
             out.printf("%-15s %10s %10s %10s %10s %10s%n", "method", "ms/step", "tokens/s", "fwd ms", "bwd ms", "optim ms");
             out.flush();
         }

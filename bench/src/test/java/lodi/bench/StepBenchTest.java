@@ -1,6 +1,7 @@
 package lodi.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -42,6 +43,7 @@ class StepBenchTest {
         assertEquals(0, resized.code(), resized.err());
         assertTrue(resized.out().contains("(d=48, 1 layers, 3 heads, FFN 96, V=30522)"), resized.out());
         assertTrue(resized.out().contains("after 0 warm-up"), resized.out());
+        assertFalse(resized.out().contains("lora_diffusion"), "a bitfit-only header names no lora_diffusion form");
 
         Result indivisible = bench("--hidden", "50", "--heads", "3");
         assertEquals(Lodi.USAGE_ERROR, indivisible.code());
@@ -67,6 +69,10 @@ class StepBenchTest {
                 "--seq", "8", "--steps", "1", "--warmup", "0", "--json");
         assertEquals(0, everyLayer.code(), everyLayer.err());
         assertTrue(everyLayer.out().contains("\"hidden_states\":\"every_layer\""), everyLayer.out());
+        Result table = bench("--method", "lora_diffusion", "--hidden-states", "every_layer", "--batch", "2",
+                "--seq", "8", "--steps", "1", "--warmup", "0");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains(", lora_diffusion on the every_layer hidden states;"), table.out());
 
         Result bad = bench("--method", "lora_diffusion", "--hidden-states", "everywhere");
         assertEquals(Lodi.USAGE_ERROR, bad.code());
