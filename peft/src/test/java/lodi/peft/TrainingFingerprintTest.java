@@ -23,9 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * training step and its buffer pool, must leave trainable parameters whose SHA-256 is the recorded one. Speed
  * work (buffer reuse, fused or unzeroed kernels, blocking) must not move a bit; a change that does must say so
  * and record the new fingerprints here. The recorded values are for the Vector API kernels at 16 float lanes
- * (AVX-512); other widths sum lanes in another tree, so the test skips there. They were the same with reuse off
- * ({@code LODI_BUFFERS=off}), with poisoned reuse, on one thread, and at the commit before the pool kept arrays
- * twice a request's length and kernels stopped clearing their outputs.
+ * (AVX-512); other widths sum lanes in another tree, so the test skips there. They are the same with reuse off
+ * ({@code LODI_BUFFERS=off}), with poisoned reuse and on one thread.
  */
 class TrainingFingerprintTest {
     @ParameterizedTest(name = "{0} {1}")
