@@ -178,9 +178,14 @@ public final class Experiment {
         return config.model().withVocabSize(vocabulary.size());
     }
 
-    /** Conditional corruption (response tokens only) on the configured schedule. */
-    public Corruption corruption() {
+    /** Conditional corruption (response tokens only) on the configured schedule, as evaluation draws it. */
+    public Corruption evaluationCorruption() {
         return Corruption.conditional(schedule, encoder.special());
+    }
+
+    /** Conditional corruption as fine-tuning draws it: {@link #evaluationCorruption} with the whole-response share. */
+    public Corruption trainingCorruption() {
+        return Corruption.conditional(schedule, encoder.special(), config.training().wholeResponseRows());
     }
 
     /** The noise schedule of the settings. */
@@ -219,6 +224,6 @@ public final class Experiment {
     /** The evaluator over the combined validation set. */
     public Evaluator evaluator() {
         var training = config.training();
-        return new Evaluator(dev, encoder, corruption(), sampler(false), training.maxLength(), training.evalBatchSize());
+        return new Evaluator(dev, encoder, evaluationCorruption(), sampler(false), training.maxLength(), training.evalBatchSize());
     }
 }

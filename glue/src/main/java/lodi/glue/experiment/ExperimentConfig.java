@@ -118,10 +118,18 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param mixture            {@code proportional} (each epoch visits every training example once) or
      *                           {@code temperature} (task shares ∝ size^(1/mixtureTemperature))
      * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
+     * @param wholeResponseShare the share of training rows given time 1 and their whole response masked, the state
+     *                           candidate scoring and generation start from (see docs/EXPERIMENT.md); absent means 0
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
-                           List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow) {
+                           List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Double wholeResponseShare) {
+
+        /** {@link #wholeResponseShare}, 0 where absent. */
+        public double wholeResponseRows() {
+            return wholeResponseShare == null ? 0 : wholeResponseShare;
+        }
 
         public List<PeftMethod> parsedMethods() {
             return methods.stream().map(PeftMethod::parse).toList();

@@ -128,7 +128,7 @@ public final class RunTrainer {
         AdamW optimizer = AdamW.builder(trainable, lr).weightDecay(settings.weightDecay()).build();
         TrainingStep trainingStep = new TrainingStep(trainable.values(), optimizer,
                 LrSchedule.cosine(lr, peftConfig.warmupSteps(), steps), settings.clipNorm());
-        Corruption corruption = experiment.corruption();
+        Corruption corruption = experiment.trainingCorruption();
         Mixture mixture = new Mixture(experiment.train(), settings.batchSize(), settings.bucketWindow(),
                 settings.mixture() == Choices.Mixture.PROPORTIONAL ? 1.0 : settings.mixtureTemperature(), seed);
 

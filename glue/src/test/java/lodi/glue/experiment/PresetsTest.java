@@ -44,8 +44,9 @@ class PresetsTest {
     void overridesReachAnyKeyWithItsType() {
         ExperimentConfig config = Presets.load("smoke", List.of("training.steps=200", "peft.full_ft.learning_rate=1e-4", "peft.weight_lora.rank=2",
                 "training.seeds=1,2", "training.methods=bitfit", "data.train_caps.sst2=50", "sampler.restrict_to_labels=true",
-                "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48"));
+                "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48", "training.whole_response_share=0.25"));
         assertEquals(200, config.training().steps());
+        assertEquals(0.25, config.training().wholeResponseRows());
         assertEquals(1e-4, config.peftConfig(PeftMethod.FULL_FT).learningRate());
         assertEquals(2, ((lodi.peft.WeightLoraConfig) config.peftConfig(PeftMethod.WEIGHT_LORA)).rank());
         assertEquals(List.of(1, 2), config.training().seeds());
@@ -54,6 +55,10 @@ class PresetsTest {
         assertTrue(config.sampler().restrictToLabels());
         assertEquals("/tmp/vocab.txt", config.vocabulary().file());
         assertEquals(48, config.model().hiddenSize());
+        // an optional key left out stays out of the written configuration, so older run folders still match
+        ExperimentConfig plain = Presets.load("smoke", List.of());
+        assertEquals(0, plain.training().wholeResponseRows());
+        assertFalse(Presets.toTree(plain).path("training").has("whole_response_share"));
     }
 
     @Test
@@ -90,6 +95,7 @@ class PresetsTest {
                 {"training.max_length=4096", "training.max_length must be at most model.max_position_embeddings"},
                 {"sampler.temperature=Infinity", "sampler.temperature must be a positive number, got Infinity"},
                 {"peft.weight_lora.dropout=NaN", "dropout must be in [0, 1), got NaN"},
+                {"training.whole_response_share=1.5", "training.whole_response_share must lie in [0, 1], got 1.5"},
         };
         for (String[] c : cases) {
             var error = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of(c[0])), c[0]);

@@ -16,7 +16,11 @@ import lodi.tensor.CounterRng;
  * not special ([CLS], [SEP], [PAD], [UNK], [MASK]); {@link #joint} corrupts both, the non-special prompt
  * tokens and every response position including its [PAD]s, so a model learns the prompt and the response
  * together (pretraining on task-formatted text); a share of its rows, drawn per example, may instead be
- * corrupted conditionally, so the model also practises answering from a whole prompt.
+ * corrupted conditionally, so the model also practises answering from a whole prompt. Conditional corruption
+ * may likewise give a share of its rows, drawn per example, time 1 and the whole response masked: the state
+ * candidate scoring and generation start from, which a uniformly drawn time reaches only now and then (a
+ * response's tokens are masked independently, so a five-token label word is wholly masked in about a quarter of
+ * rows under the cosine schedule).
  * Every example gets at least one masked token, so every example contributes to the loss: when a draw masks
  * nothing, the mask is re-drawn (same time, fresh randomness) up to {@value #MAX_REDRAWS} times, after which
  * one candidate token chosen uniformly is masked.
@@ -40,6 +44,7 @@ public final class Corruption {
     private static final int PURPOSE_MASK = 1;
     private static final int PURPOSE_FORCE = 2;
     private static final int PURPOSE_MODE = 3;
+    private static final int PURPOSE_WHOLE_RESPONSE = 4;
     /** The seed of {@link #reference}. */
     private static final long REFERENCE_SEED = 0x5EF_E7A1L;
 
@@ -48,24 +53,35 @@ public final class Corruption {
     private final boolean prompt;
     private final boolean response;
     private final double conditionalShare;
+    private final double wholeResponseShare;
 
     private Corruption(NoiseSchedule schedule, SpecialTokens special, boolean prompt, boolean response,
-                       double conditionalShare) {
+                       double conditionalShare, double wholeResponseShare) {
         this.schedule = schedule;
         this.special = special;
         this.prompt = prompt;
         this.response = response;
         this.conditionalShare = conditionalShare;
+        this.wholeResponseShare = wholeResponseShare;
     }
 
     /** Corrupts response tokens only. */
     public static Corruption conditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, false, true, 0);
+        return conditional(schedule, special, 0);
+    }
+
+    /**
+     * {@link #conditional}, except that each example is given time 1 and its whole response masked with probability
+     * {@code wholeResponseShare}.
+     */
+    public static Corruption conditional(NoiseSchedule schedule, SpecialTokens special, double wholeResponseShare) {
+        requireShare("whole-response", wholeResponseShare);
+        return new Corruption(schedule, special, false, true, 0, wholeResponseShare);
     }
 
     /** Corrupts every non-special token (plain-text pre-training style). */
     public static Corruption unconditional(NoiseSchedule schedule, SpecialTokens special) {
-        return new Corruption(schedule, special, true, false, 0);
+        return new Corruption(schedule, special, true, false, 0, 0);
     }
 
     /** Corrupts every non-special token and every response position, [PAD]s included. */
@@ -78,10 +94,14 @@ public final class Corruption {
      * probability {@code conditionalShare}.
      */
     public static Corruption joint(NoiseSchedule schedule, SpecialTokens special, double conditionalShare) {
-        if (!(conditionalShare >= 0 && conditionalShare <= 1)) {
-            throw new IllegalArgumentException("the conditional share must lie in [0, 1], got " + conditionalShare);
+        requireShare("conditional", conditionalShare);
+        return new Corruption(schedule, special, true, true, conditionalShare, 0);
+    }
+
+    private static void requireShare(String name, double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("the " + name + " share must lie in [0, 1], got " + share);
         }
-        return new Corruption(schedule, special, true, true, conditionalShare);
     }
 
     public NoiseSchedule schedule() {
@@ -164,11 +184,19 @@ public final class Corruption {
                 throw new IllegalArgumentException("example " + exampleIds[b] + " (row " + b + ") has no "
                         + (prompt && !wholePrompt ? "non-special" : "response") + " token to mask");
             }
-            double time = schedule.sampleTime(
+            boolean wholeResponse = wholeResponseShare > 0 && CounterRng.uniform(seed,
+                    stream(exampleIds[b], draw, PURPOSE_WHOLE_RESPONSE, 0), 0) < wholeResponseShare;
+            double time = wholeResponse ? 1 : schedule.sampleTime(
                     CounterRng.uniform(seed, stream(exampleIds[b], draw, PURPOSE_TIME, 0), 0));
             times[b] = (float) time;
             rowWeights[b] = (float) schedule.elboWeight(time);
-            maskRow(candidates, schedule.maskProbability(time), seed, exampleIds[b], draw, masked);
+            if (wholeResponse) {
+                for (int candidate : candidates) {
+                    masked[candidate] = true;
+                }
+            } else {
+                maskRow(candidates, schedule.maskProbability(time), seed, exampleIds[b], draw, masked);
+            }
         }
         int count = 0;
         for (boolean m : masked) {

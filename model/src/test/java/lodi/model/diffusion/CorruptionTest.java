@@ -182,6 +182,38 @@ class CorruptionTest {
         assertThrows(IllegalArgumentException.class, () -> Corruption.joint(NoiseSchedule.linear(100), SPECIAL, 1.5));
     }
 
+    @Test
+    void aWholeResponseShareMasksThatShareOfResponsesWholeAtTimeOneAndLeavesTheOtherRowsAsTheyWere() {
+        int rows = 2000;
+        TokenBatch clean = batch(rows, 6, 5);
+        NoiseSchedule schedule = NoiseSchedule.cosine(100);
+        Corruption.Corrupted plain = Corruption.conditional(schedule, SPECIAL).training(clean, ids(rows), 3, 9);
+        Corruption.Corrupted shared = Corruption.conditional(schedule, SPECIAL, 0.3).training(clean, ids(rows), 3, 9);
+        int[] maskedPerRow = new int[rows];
+        int[] rowOf = clean.rowOfPositions();
+        for (int position : shared.positions()) {
+            assertTrue(clean.response()[position], "masked the prompt position " + position);
+            maskedPerRow[rowOf[position]]++;
+        }
+        int whole = 0;
+        for (int b = 0; b < rows; b++) {
+            if (shared.times()[b] == 1f) {
+                whole++;
+                assertEquals(5, maskedPerRow[b], "row " + b + " at time 1 has its whole response masked");
+            } else {
+                // a row not drawn keeps the time and mask of the corruption without a share: same streams
+                assertEquals(plain.times()[b], shared.times()[b], "row " + b);
+                int from = clean.start(b);
+                for (int i = from; i < from + clean.lengths()[b]; i++) {
+                    assertEquals(plain.batch().ids()[i], shared.batch().ids()[i], "row " + b + " position " + i);
+                }
+            }
+        }
+        // 30% drawn, plus the few rows whose uniformly drawn time was 1 already (1 in 100)
+        assertTrue(whole > 540 && whole < 700, whole + " of " + rows + " rows at time 1");
+        assertThrows(IllegalArgumentException.class, () -> Corruption.conditional(schedule, SPECIAL, -0.1));
+    }
+
     private static float weightOfRow(Corruption.Corrupted c, int row, TokenBatch clean) {
         int[] rowOf = clean.rowOfPositions();
         for (int n = 0; n < c.positions().length; n++) {
