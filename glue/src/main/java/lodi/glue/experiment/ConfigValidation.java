@@ -93,8 +93,8 @@ final class ConfigValidation {
         clipNorm("training.clip_norm", t.clipNorm());
         positive("training.mixture_temperature", t.mixtureTemperature());
         positive("training.bucket_window", t.bucketWindow());
-        if (!(t.wholeResponseRows() >= 0 && t.wholeResponseRows() <= 1)) {
-            problems.add("training.whole_response_share must lie in [0, 1], got " + t.wholeResponseRows());
+        if (!(t.wholeResponseShareOrZero() >= 0 && t.wholeResponseShareOrZero() <= 1)) {
+            problems.add("training.whole_response_share must lie in [0, 1], got " + t.wholeResponseShareOrZero());
         }
         perTask("training.eval_caps", t.evalCaps(), 0);
     }

@@ -185,7 +185,7 @@ public final class Experiment {
 
     /** Conditional corruption as fine-tuning draws it: {@link #evaluationCorruption} with the whole-response share. */
     public Corruption trainingCorruption() {
-        return Corruption.conditional(schedule, encoder.special(), config.training().wholeResponseRows());
+        return Corruption.conditional(schedule, encoder.special(), config.training().wholeResponseShareOrZero());
     }
 
     /** The noise schedule of the settings. */

@@ -127,7 +127,7 @@ public record ExperimentConfig(String preset, String description, String base, D
                            @JsonInclude(JsonInclude.Include.NON_NULL) Double wholeResponseShare) {
 
         /** {@link #wholeResponseShare}, 0 where absent. */
-        public double wholeResponseRows() {
+        public double wholeResponseShareOrZero() {
             return wholeResponseShare == null ? 0 : wholeResponseShare;
         }
 

@@ -46,7 +46,7 @@ class PresetsTest {
                 "training.seeds=1,2", "training.methods=bitfit", "data.train_caps.sst2=50", "sampler.restrict_to_labels=true",
                 "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48", "training.whole_response_share=0.25"));
         assertEquals(200, config.training().steps());
-        assertEquals(0.25, config.training().wholeResponseRows());
+        assertEquals(0.25, config.training().wholeResponseShareOrZero());
         assertEquals(1e-4, config.peftConfig(PeftMethod.FULL_FT).learningRate());
         assertEquals(2, ((lodi.peft.WeightLoraConfig) config.peftConfig(PeftMethod.WEIGHT_LORA)).rank());
         assertEquals(List.of(1, 2), config.training().seeds());
@@ -57,7 +57,7 @@ class PresetsTest {
         assertEquals(48, config.model().hiddenSize());
         // an optional key left out stays out of the written configuration, so older run folders still match
         ExperimentConfig plain = Presets.load("smoke", List.of());
-        assertEquals(0, plain.training().wholeResponseRows());
+        assertEquals(0, plain.training().wholeResponseShareOrZero());
         assertFalse(Presets.toTree(plain).path("training").has("whole_response_share"));
     }
 
