@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The options every experiment command shares: the preset, the data, the base, the outputs and overrides. */
 public final class ExperimentOptions {
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = Presets.DEFAULT,
-            description = "smoke, demo (default: synthetic data, minutes), cpu (real GLUE, a small base trained from scratch), minilm (real GLUE on the pretrained all-MiniLM-L6-v2 encoder, 1.5–2 hours a seed on 2 cores) or paper (the reference's sizes, days).")
+            description = "smoke, demo (default: synthetic data, minutes), cpu (real GLUE, a small base trained from scratch), minilm (real GLUE on the pretrained all-MiniLM-L6-v2 encoder, 1.5–2.5 hours a seed on 2 cores) or paper (the reference's sizes, days).")
     String preset;
 
     @Option(names = "--glue-dir", paramLabel = "DIR", description = "A GLUE directory (SST-2/, QNLI/, MRPC/) for presets on real data (cpu, minilm, paper).")
