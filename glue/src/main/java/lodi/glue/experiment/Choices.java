@@ -49,9 +49,16 @@ public final class Choices {
         @JsonProperty("task") TASK
     }
 
-    /** {@code pretraining.loss_weights}. */
+    /**
+     * {@code pretraining.loss_weights} ({@code elbo} or {@code row}) and {@code training.loss_weights} (any): how the
+     * masked tokens' cross-entropies are weighed into the step's loss.
+     */
     public enum LossWeights {
+        /** Each masked token by its ELBO weight ({@code NoiseSchedule.elboWeight} of its row's time), over the tokens. */
         @JsonProperty("elbo") ELBO,
-        @JsonProperty("row") ROW
+        /** Each row the same, shared by its masked tokens: the mean over rows of each row's mean. */
+        @JsonProperty("row") ROW,
+        /** Each masked token the same: the mean over all masked tokens of the batch. */
+        @JsonProperty("token") TOKEN
     }
 }

@@ -77,6 +77,9 @@ final class ConfigValidation {
         atLeastZero("pretraining.warmup_steps", p.warmupSteps());
         atLeastZero("pretraining.weight_decay", p.weightDecay());
         clipNorm("pretraining.clip_norm", p.clipNorm());
+        if (p.lossWeights() == Choices.LossWeights.TOKEN) {
+            problems.add("pretraining.loss_weights must be elbo or row, got token");
+        }
     }
 
     private void training(ExperimentConfig.Training t, int maxPositions) {

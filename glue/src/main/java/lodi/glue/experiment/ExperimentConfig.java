@@ -120,11 +120,20 @@ public record ExperimentConfig(String preset, String description, String base, D
      * @param bucketWindow       batches per length-sorted window (1 = no bucketing)
      * @param wholeResponseShare the share of training rows given time 1 and their whole response masked, the state
      *                           candidate scoring and generation start from (see docs/EXPERIMENT.md); absent means 0
+     * @param lossWeights        {@code token} (the mean over the batch's masked tokens, so a row weighs as many
+     *                           tokens as it has masked: a five-token QNLI response five times SST-2's one), {@code
+     *                           row} (every row the same) or {@code elbo}; absent means {@code token}
      */
     public record Training(int steps, int batchSize, int maxLength, int evalEvery, Map<String, Integer> evalCaps,
                            int evalBatchSize, double weightDecay, double clipNorm, List<String> methods,
                            List<Integer> seeds, Choices.Mixture mixture, double mixtureTemperature, int bucketWindow,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) Double wholeResponseShare) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Double wholeResponseShare,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Choices.LossWeights lossWeights) {
+
+        /** {@link #lossWeights}, {@code token} where absent. */
+        public Choices.LossWeights lossWeightsOrToken() {
+            return lossWeights == null ? Choices.LossWeights.TOKEN : lossWeights;
+        }
 
         /** {@link #wholeResponseShare}, 0 where absent. */
         public double wholeResponseShareOrZero() {

@@ -35,7 +35,8 @@ public final class Presets {
      * configuration) that an override may still set.
      */
     static final List<String> OPTIONAL_KEYS = List.of("pretraining.train_encoder",
-            "data.skip_bad_rows", "training.whole_response_share");
+            "data.skip_bad_rows", "training.whole_response_share",
+            "training.loss_weights");
 
     /** snake_case JSON for the config tree, indented when written. */
     public static final ObjectMapper JSON = JsonMapper.builder()

@@ -197,20 +197,30 @@ public final class RunTrainer {
     }
 
     /**
-     * The step's work over {@code examples}: cross-entropy over the masked positions plus the method's
-     * regularisation, through the method's fused loss (the [N, V] logits are never materialised). The examples
+     * The step's work over {@code examples}: cross-entropy over the masked positions, weighed as
+     * {@code training.loss_weights} says, plus the method's regularisation, through the method's fused loss (the [N, V] logits are never materialised). The examples
      * are one batch in mixture order, their rows back to back with no padding.
      */
     private TrainingLoop.Work stepWork(PeftModel peft, List<Encoder.Encoded> examples, Corruption corruption, int seed,
                                        long step) {
         Corruption.Corrupted batch = corrupt(examples, corruption, seed, step);
         long dropoutSeed = CounterRng.bits(seed, step, -1);
+        int scored = batch.positions().length;
+        Choices.LossWeights weighing = experiment.config().training().lossWeightsOrToken();
+        float[] weights = switch (weighing) {
+            case TOKEN -> {
+                float[] ones = new float[scored];
+                Arrays.fill(ones, 1f);
+                yield ones;
+            }
+            case ROW -> batch.perRowWeights();
+            case ELBO -> batch.weights();
+        };
+        float divisor = weighing == Choices.LossWeights.ROW ? batch.batch().batch() : scored;
         Supplier<Variable> loss = () -> {
             peft.base().setDropoutSeed(dropoutSeed);
-            float[] ones = new float[batch.positions().length];
-            Arrays.fill(ones, 1f);
             Variable crossEntropy = peft.trainingLoss(batch.batch(), batch.times(), batch.positions(), batch.targets(),
-                    ones, batch.positions().length);
+                    weights, divisor);
             Variable regularization = peft.regularization();
             return regularization == null ? crossEntropy : ElementwiseOps.add(crossEntropy, regularization);
         };

@@ -44,9 +44,11 @@ class PresetsTest {
     void overridesReachAnyKeyWithItsType() {
         ExperimentConfig config = Presets.load("smoke", List.of("training.steps=200", "peft.full_ft.learning_rate=1e-4", "peft.weight_lora.rank=2",
                 "training.seeds=1,2", "training.methods=bitfit", "data.train_caps.sst2=50", "sampler.restrict_to_labels=true",
-                "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48", "training.whole_response_share=0.25"));
+                "vocabulary.file=/tmp/vocab.txt", "model.hidden_size=48", "training.whole_response_share=0.25",
+                "training.loss_weights=row"));
         assertEquals(200, config.training().steps());
         assertEquals(0.25, config.training().wholeResponseShareOrZero());
+        assertEquals(Choices.LossWeights.ROW, config.training().lossWeightsOrToken());
         assertEquals(1e-4, config.peftConfig(PeftMethod.FULL_FT).learningRate());
         assertEquals(2, ((lodi.peft.WeightLoraConfig) config.peftConfig(PeftMethod.WEIGHT_LORA)).rank());
         assertEquals(List.of(1, 2), config.training().seeds());
@@ -58,7 +60,9 @@ class PresetsTest {
         // an optional key left out stays out of the written configuration, so older run folders still match
         ExperimentConfig plain = Presets.load("smoke", List.of());
         assertEquals(0, plain.training().wholeResponseShareOrZero());
+        assertEquals(Choices.LossWeights.TOKEN, plain.training().lossWeightsOrToken());
         assertFalse(Presets.toTree(plain).path("training").has("whole_response_share"));
+        assertFalse(Presets.toTree(plain).path("training").has("loss_weights"));
     }
 
     @Test
@@ -96,6 +100,8 @@ class PresetsTest {
                 {"sampler.temperature=Infinity", "sampler.temperature must be a positive number, got Infinity"},
                 {"peft.weight_lora.dropout=NaN", "dropout must be in [0, 1), got NaN"},
                 {"training.whole_response_share=1.5", "training.whole_response_share must lie in [0, 1], got 1.5"},
+                {"pretraining.loss_weights=token", "pretraining.loss_weights must be elbo or row, got token"},
+                {"training.loss_weights=rows", "training.loss_weights"},
         };
         for (String[] c : cases) {
             var error = assertThrows(ConfigurationException.class, () -> Presets.load("demo", List.of(c[0])), c[0]);

@@ -119,6 +119,23 @@ public final class Corruption {
      *                  example's time); a trainer may use them or weigh rows uniformly
      */
     public record Corrupted(TokenBatch batch, int[] positions, int[] targets, float[] times, float[] weights) {
+
+        /**
+         * 1/(masked tokens of its row) at each scored position [N]: every row's weights sum to 1, so with the number
+         * of rows as divisor each row counts the same, however many of its tokens are masked.
+         */
+        public float[] perRowWeights() {
+            int[] rowOf = batch.rowOfPositions();
+            int[] masked = new int[batch.batch()];
+            for (int position : positions) {
+                masked[rowOf[position]]++;
+            }
+            float[] perRow = new float[positions.length];
+            for (int n = 0; n < positions.length; n++) {
+                perRow[n] = 1f / masked[rowOf[positions[n]]];
+            }
+            return perRow;
+        }
     }
 
     /** A training corruption: fresh for each {@code (seed, draw)}, keyed per example by {@code exampleIds}. */

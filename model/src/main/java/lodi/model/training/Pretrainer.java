@@ -130,7 +130,7 @@ public final class Pretrainer {
                             corrupted.positions().length);
                 }
                 return model.loss(hidden, corrupted.positions(), corrupted.targets(),
-                        perRowWeights(corrupted.positions(), clean), clean.batch());
+                        corrupted.perRowWeights(), clean.batch());
             };
             return new TrainingLoop.Work(loss, clean.sequences().tokens(), clean.ids().length, clean.batch());
         };
@@ -152,19 +152,5 @@ public final class Pretrainer {
         }
         model.eval();
         return new Result(start, losses);
-    }
-
-    /** 1/(masked tokens of its row) for each scored position [N], so that every row's weights sum to 1. */
-    private static float[] perRowWeights(int[] positions, TokenBatch batch) {
-        int[] rowOf = batch.rowOfPositions();
-        int[] masked = new int[batch.batch()];
-        for (int position : positions) {
-            masked[rowOf[position]]++;
-        }
-        float[] weights = new float[positions.length];
-        for (int n = 0; n < positions.length; n++) {
-            weights[n] = 1f / masked[rowOf[positions[n]]];
-        }
-        return weights;
     }
 }

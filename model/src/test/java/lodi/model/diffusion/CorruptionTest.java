@@ -214,6 +214,25 @@ class CorruptionTest {
         assertThrows(IllegalArgumentException.class, () -> Corruption.conditional(schedule, SPECIAL, -0.1));
     }
 
+    @Test
+    void perRowWeightsGiveEveryRowTheSameTotal() {
+        TokenBatch clean = batch(40, 7, 5);
+        Corruption.Corrupted c = Corruption.conditional(NoiseSchedule.cosine(100), SPECIAL).training(clean, ids(40), 5, 2);
+        float[] weights = c.perRowWeights();
+        double[] total = new double[40];
+        int[] count = new int[40];
+        int[] rowOf = clean.rowOfPositions();
+        for (int n = 0; n < weights.length; n++) {
+            total[rowOf[c.positions()[n]]] += weights[n];
+            count[rowOf[c.positions()[n]]]++;
+        }
+        for (int b = 0; b < 40; b++) {
+            assertEquals(1, total[b], 1e-6, "row " + b);
+        }
+        // the rows differ in how many tokens they mask, so the weights are not all equal
+        assertTrue(Arrays.stream(count).distinct().count() > 1, Arrays.toString(count));
+    }
+
     private static float weightOfRow(Corruption.Corrupted c, int row, TokenBatch clean) {
         int[] rowOf = clean.rowOfPositions();
         for (int n = 0; n < c.positions().length; n++) {
