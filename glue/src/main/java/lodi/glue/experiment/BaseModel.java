@@ -218,7 +218,7 @@ public record BaseModel(Kind kind, Path location, DenoiserConfig config) {
         try (ProgressReporter.Meter progress = experiment.progress().start("pretrain", settings.steps())) {
             Pretrainer.run(initial, corpus.texts(),
                     new Pretrainer.Objective(corpus.responses(), settings.conditionalShare(),
-                            settings.lossWeights() == Choices.LossWeights.ELBO),
+                            settings.lossWeights().weighting()),
                     experiment.encoder().special(), experiment.schedule(),
                     new Pretrainer.Settings(settings.steps(), settings.batchSize(), settings.maxLength(),
                             settings.learningRate(), settings.warmupSteps(), settings.weightDecay(), settings.clipNorm(),

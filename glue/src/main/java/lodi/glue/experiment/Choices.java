@@ -1,6 +1,7 @@
 package lodi.glue.experiment;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import lodi.model.diffusion.LossWeighting;
 
 /**
  * The experiment's settings that name one of a few choices, parsed once where the JSON is read: each constant is
@@ -54,11 +55,19 @@ public final class Choices {
      * masked tokens' cross-entropies are weighed into the step's loss.
      */
     public enum LossWeights {
-        /** Each masked token by its ELBO weight ({@code NoiseSchedule.elboWeight} of its row's time), over the tokens. */
-        @JsonProperty("elbo") ELBO,
-        /** Each row the same, shared by its masked tokens: the mean over rows of each row's mean. */
-        @JsonProperty("row") ROW,
-        /** Each masked token the same: the mean over all masked tokens of the batch. */
-        @JsonProperty("token") TOKEN
+        @JsonProperty("elbo") ELBO(LossWeighting.ELBO),
+        @JsonProperty("row") ROW(LossWeighting.ROW),
+        @JsonProperty("token") TOKEN(LossWeighting.TOKEN);
+
+        private final LossWeighting weighting;
+
+        LossWeights(LossWeighting weighting) {
+            this.weighting = weighting;
+        }
+
+        /** The weighting it names ({@link LossWeighting} says what each does). */
+        public LossWeighting weighting() {
+            return weighting;
+        }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import lodi.glue.results.Metrics;
 import lodi.model.TokenBatch;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.Corruption;
+import lodi.model.diffusion.LossWeighting;
 import lodi.model.io.AtomicFiles;
 import lodi.model.training.TrainingLoop;
 import lodi.model.training.TrainingState;
@@ -205,18 +205,9 @@ public final class RunTrainer {
                                        long step) {
         Corruption.Corrupted batch = corrupt(examples, corruption, seed, step);
         long dropoutSeed = CounterRng.bits(seed, step, -1);
-        int scored = batch.positions().length;
-        Choices.LossWeights weighing = experiment.config().training().lossWeightsOrToken();
-        float[] weights = switch (weighing) {
-            case TOKEN -> {
-                float[] ones = new float[scored];
-                Arrays.fill(ones, 1f);
-                yield ones;
-            }
-            case ROW -> batch.perRowWeights();
-            case ELBO -> batch.weights();
-        };
-        float divisor = weighing == Choices.LossWeights.ROW ? batch.batch().batch() : scored;
+        LossWeighting weighting = experiment.config().training().lossWeightsOrToken().weighting();
+        float[] weights = weighting.weights(batch);
+        float divisor = weighting.divisor(batch);
         Supplier<Variable> loss = () -> {
             peft.base().setDropoutSeed(dropoutSeed);
             Variable crossEntropy = peft.trainingLoss(batch.batch(), batch.times(), batch.positions(), batch.targets(),

@@ -13,6 +13,7 @@ import lodi.model.TokenBatch;
 import lodi.model.bert.Checkpoints;
 import lodi.model.bert.Denoiser;
 import lodi.model.diffusion.Corruption;
+import lodi.model.diffusion.LossWeighting;
 import lodi.model.diffusion.NoiseSchedule;
 import lodi.tensor.CounterRng;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,14 +70,14 @@ public final class Pretrainer {
      *                         {@link Corruption#joint(NoiseSchedule, SpecialTokens, double)} with
      *                         {@code conditionalShare}
      * @param conditionalShare the share of task rows whose prompt stays whole (0 for plain text)
-     * @param elboWeights      each masked token weighed by its ELBO weight ({@link NoiseSchedule#elboWeight}, up to
-     *                         T for the first step of the cosine schedule); false gives every row the same weight,
-     *                         shared by its masked tokens (a row with one masked answer token counts as much as one
-     *                         with fifty masked prompt tokens): a biased objective with far less gradient noise
+     * @param weighting        {@link LossWeighting#ELBO} (each masked token by its ELBO weight, up to T for the first
+     *                         step of the cosine schedule) or {@link LossWeighting#ROW} (every row the same, shared by
+     *                         its masked tokens: a row with one masked answer token counts as much as one with fifty
+     *                         masked prompt tokens; a biased objective with far less gradient noise)
      */
-    public record Objective(List<int[]> responses, double conditionalShare, boolean elboWeights) {
+    public record Objective(List<int[]> responses, double conditionalShare, LossWeighting weighting) {
         /** Plain text, ELBO weights. */
-        public static final Objective PLAIN_TEXT = new Objective(null, 0, true);
+        public static final Objective PLAIN_TEXT = new Objective(null, 0, LossWeighting.ELBO);
     }
 
     /** {@link #run} with an {@link Objective}. */
@@ -125,12 +126,8 @@ public final class Pretrainer {
             Supplier<Variable> loss = () -> {
                 model.setDropoutSeed(CounterRng.bits(settings.seed(), step, -1));
                 Variable hidden = model.hidden(corrupted.batch(), corrupted.times());
-                if (objective.elboWeights()) {
-                    return model.loss(hidden, corrupted.positions(), corrupted.targets(), corrupted.weights(),
-                            corrupted.positions().length);
-                }
                 return model.loss(hidden, corrupted.positions(), corrupted.targets(),
-                        corrupted.perRowWeights(), clean.batch());
+                        objective.weighting().weights(corrupted), objective.weighting().divisor(corrupted));
             };
             return new TrainingLoop.Work(loss, clean.sequences().tokens(), clean.ids().length, clean.batch());
         };

@@ -162,7 +162,7 @@ class DenoiserTest {
         }
         Denoiser model = new Denoiser(tiny(task.tokenizer.vocabulary().size(), 0.0), 7);
         var settings = new Pretrainer.Settings(150, 16, 24, 3e-3, 20, 0.01, 1.0, 0, 42);
-        Pretrainer.run(model, prompts, new Pretrainer.Objective(responses, 0.5, false), task.special, NoiseSchedule.cosine(100), settings, null, null);
+        Pretrainer.run(model, prompts, new Pretrainer.Objective(responses, 0.5, lodi.model.diffusion.LossWeighting.ROW), task.special, NoiseSchedule.cosine(100), settings, null, null);
 
         List<int[]> heldOut = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
